@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MotionsConfig(AppConfig):
+    name = "motions"
+    verbose_name = "Motions"
