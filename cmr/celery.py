@@ -18,7 +18,10 @@ def _close_db_after_each_task(sender, **kwargs):
     # never leaves a thread holding a connection open (test databases must be droppable).
     from celery.signals import task_postrun
 
-    def close(**_):
+    def close(task=None, **_):
+        # An inline (eager) task runs inside its caller's transaction: leave that connection alone.
+        if task is not None and getattr(task.request, "is_eager", False):
+            return
         from django.db import connections
 
         connections.close_all()

@@ -43,6 +43,7 @@ class Batch(OfficeScopedModel):
     rows_accepted = models.PositiveBigIntegerField(default=0)
     rows_rejected = models.PositiveBigIntegerField(default=0)
     persons_built = models.PositiveIntegerField(default=0)
+    cycles_built = models.PositiveIntegerField(default=0)
     persons_evaluated = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
 
@@ -74,6 +75,7 @@ class SourceFile(OfficeScopedModel):
     message = models.TextField(blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pages = models.PositiveIntegerField(null=True, blank=True)
+    lines_total = models.PositiveBigIntegerField(null=True, blank=True, help_text="Lines in the file, for progress")
     rows_read = models.PositiveBigIntegerField(default=0)
     rows_accepted = models.PositiveBigIntegerField(default=0)
     rows_rejected = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,63 @@
+"""Celery tasks of intake: small, named after what they do, take ids, safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.db.models import F
+from django.utils import timezone
+
+from audit import service as audit
+
+from .models import Batch, SourceFile, SourceKind
+from .services import batches
+
+log = logging.getLogger(__name__)
+FINISHED = {SourceFile.Status.DONE, SourceFile.Status.NEEDS_REVIEW, SourceFile.Status.FAILED,
+            SourceFile.Status.DUPLICATE}
+
+
+@shared_task(name="intake.process_source_file", acks_late=True)
+def process_source_file(file_id: int) -> None:
+    source = SourceFile.objects.select_related("office", "batch").get(pk=file_id)
+    if source.status in FINISHED:
+        return  # a redelivered message for work already done
+    SourceFile.objects.filter(pk=file_id).update(status=SourceFile.Status.PROCESSING)
+    Batch.objects.filter(pk=source.batch_id, status__in=[Batch.Status.QUEUED, Batch.Status.RECEIVING]).update(
+        status=Batch.Status.PROCESSING)
+    if source.kind == SourceKind.DOJ:
+        from .services.doj import process_doj_file
+
+        process_doj_file(source)
+        return
+    from .services.rap_sheets import SheetRejected, process_rap_sheet
+
+    try:
+        person_ids, cycles = process_rap_sheet(source)
+    except SheetRejected as rejected:
+        _fail(source, str(rejected))
+        return
+    except Exception as error:  # noqa: BLE001 - any crash is reported on the file, the batch goes on
+        log.exception("RAP sheet %s failed", file_id)
+        _fail(source, f"could not be processed: {type(error).__name__}: {error}")
+        return
+    batches.add(source.batch_id, persons_built=len(person_ids), cycles_built=cycles)
+    evaluate_persons.delay(person_ids, source.batch_id)
+    batches.file_finished(source, failed=False)
+
+
+def _fail(source: SourceFile, message: str) -> None:
+    SourceFile.objects.filter(pk=source.pk).update(status=SourceFile.Status.FAILED, message=message[:2000],
+                                                   processed_at=timezone.now())
+    audit.record("file.failed", office=source.office, obj=source, actor_label="worker",
+                 after={"name": source.original_name, "message": message[:500]})
+    batches.file_finished(source, failed=True)
+
+
+@shared_task(name="intake.evaluate_persons", acks_late=True)
+def evaluate_persons(person_ids: list[int], batch_id: int | None = None) -> int:
+    from eligibility.services import evaluate_people
+
+    done = evaluate_people(person_ids, batch_id=batch_id)
+    if batch_id:
+        Batch.objects.filter(pk=batch_id).update(persons_evaluated=F("persons_evaluated") + done)
+    return done
