@@ -203,3 +203,8 @@ LOGGING = {
 
 # Where a batch's rows are evaluated: chunk size of persons per Celery task.
 CMR_EVALUATION_CHUNK = env.int("CMR_EVALUATION_CHUNK", default=500)
+
+# Nightly re-evaluation: waiting periods end and sentences complete while nobody uploads anything.
+CELERY_BEAT_SCHEDULE = {
+    "reevaluate-due": {"task": "eligibility.reevaluate_due", "schedule": 24 * 3600},
+}

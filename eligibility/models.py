@@ -107,3 +107,20 @@ class PersonEvaluation(OfficeScopedModel):
 
     class Meta:
         indexes = [models.Index(fields=["office", "current"])]
+
+
+class PolicyPreview(OfficeScopedModel):
+    """What a draft policy would change, computed by the worker before anyone saves it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Computing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    draft = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    result = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

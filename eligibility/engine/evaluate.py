@@ -1,0 +1,127 @@
+"""The entry point: ``evaluate_person(person, policy, as_of)``.
+
+Pure: the as-of date is an argument and the wall clock is never read, so the same person, policy and
+date always give byte-for-byte the same result (and the same ``input_hash``).
+
+Laws run in a fixed order per count, reductions before dismissals (spec 8.2): Prop 64, Prop 47,
+PC 17(b)/17(d)(2), the 1203.4 family, then 1203.425. Arrest-only counts get PC 851.93.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from operator import attrgetter
+
+from .code_section import CodeSection
+from .facts import person_facts
+from .laws import Ctx, pc17, pc851_93, pc1203_4, pc1203_425, prop47, prop64
+from .offense_lists import offense_lists
+from .policy import Policy
+from .record import Level, Person
+from .results import Determination, Outcome, PersonResult
+from .version import RULE_SET_VERSION
+
+LAWS = (prop64, prop47, pc17, pc1203_4, pc1203_425)
+
+_ENCODERS: dict[type, Callable] = {}
+
+
+def _encoder_for(cls: type) -> Callable:
+    """How to write one non-JSON value, decided once per type. Dataclasses become
+    ``[class name, *fields in declaration order]``; the C JSON encoder walks the rest, which keeps
+    hashing cheap enough to run for every person."""
+    if issubclass(cls, dt.date):
+        enc = cls.isoformat
+    elif cls is CodeSection:
+        enc = str
+    elif is_dataclass(cls):
+        names = tuple(f.name for f in fields(cls))
+        getter = attrgetter(*names)
+        label = cls.__name__
+        if len(names) == 1:
+            def enc(value, getter=getter, label=label):
+                return [label, getter(value)]
+        else:
+            def enc(value, getter=getter, label=label):
+                return [label, *getter(value)]
+    elif issubclass(cls, Enum):
+        def enc(value):
+            return value.value
+    elif issubclass(cls, set | frozenset):
+        def enc(value):
+            return sorted(value, key=str)
+    else:
+        enc = str
+    _ENCODERS[cls] = enc
+    return enc
+
+
+def _default(value):
+    enc = _ENCODERS.get(type(value))
+    if enc is None:
+        enc = _encoder_for(type(value))
+    return enc(value)
+
+
+def canonical_json(person: Person, policy: Policy, as_of: dt.date) -> str:
+    """The canonical serialisation hashed into ``input_hash``: StrEnums are written as their value,
+    dates as ISO strings, dict keys sorted, no whitespace, ASCII only."""
+    return json.dumps([person, policy.to_dict(), as_of], default=_default, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=True, check_circular=False)
+
+
+def input_hash(person: Person, policy: Policy, as_of: dt.date) -> str:
+    return hashlib.sha256(canonical_json(person, policy, as_of).encode("ascii")).hexdigest()
+
+
+_RANK = {Level.FELONY: 3, Level.MISDEMEANOR: 2, Level.INFRACTION: 1, Level.UNKNOWN: 4}
+
+
+def evaluate_person(person: Person, policy: Policy, as_of: dt.date) -> PersonResult:
+    lists = offense_lists()
+    facts = person_facts(person, as_of, policy.county, lists)
+    ctx = Ctx(facts, policy, as_of, lists)
+    keyed: list[tuple[tuple[int, int, int], list[Determination]]] = []
+    after_levels: list[Level | None] = []
+    for info in facts.convictions:
+        found: list[Determination] = []
+        for law in LAWS:
+            found.extend(law.evaluate(info, ctx))
+        keyed.append(((info.key.cycle, info.key.event, info.key.count), found))
+        level: Level | None = info.level
+        for det in found:
+            if det.outcome == Outcome.DISMISS:
+                level = None
+                break
+            if det.outcome == Outcome.REDUCE and det.reduce_to is not None and level is not None \
+                    and _RANK[det.reduce_to] < _RANK[level]:
+                level = det.reduce_to
+        after_levels.append(level)
+    for key, cycle, event, count in facts.arrest_only:
+        found = pc851_93.evaluate_arrest(key, cycle, event, count, ctx)
+        if found:
+            keyed.append(((key.cycle, key.event, key.count), found))
+    keyed.sort(key=lambda item: item[0])
+    determinations = tuple(det for _, dets in keyed for det in dets)
+    remaining = [lvl for lvl in after_levels if lvl is not None]
+    return PersonResult(
+        person_key=person.person_key,
+        determinations=determinations,
+        registrant=facts.registrant,
+        superstrike_priors=tuple(p.text + ("" if p.certain else " (possible)") for p in facts.superstrikes),
+        currently_serving=facts.currently_serving,
+        under_supervision=facts.under_supervision,
+        pending_case=facts.pending_case,
+        deceased=facts.deceased,
+        no_felony_after_relief=all(lvl not in (Level.FELONY, Level.UNKNOWN) for lvl in remaining),
+        no_conviction_after_relief=not remaining,
+        rule_set_version=RULE_SET_VERSION,
+        policy_version=policy.version,
+        as_of=as_of,
+        input_hash=input_hash(person, policy, as_of),
+    )

@@ -1,0 +1,377 @@
+"""Facts the laws share, computed once per person: per-count views (level, dates, sentence
+completion, relief already granted) and person-level gates (registrant, superstrike priors,
+sentences still running anywhere, pending cases, age).
+
+Sentence completion is read from the sentence in force (``Count.sentence``), started on
+``Count.sentence_start``. Custody (prison, jail, 1170(h) jail, CYA) and probation run from that
+start; parole and mandatory supervision follow the custody term. Fines, restitution and community
+service do not keep a sentence open. A custody or supervision part without a length makes the end
+*unknown*, and the laws ask rather than guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .code_section import CodeSection
+from .offense_lists import OffenseLists
+from .record import (
+    Count,
+    Cycle,
+    DispositionKind,
+    Event,
+    EventKind,
+    Level,
+    Person,
+    RegistrationKind,
+    SentenceKind,
+)
+from .results import CountKey, Question
+
+CUSTODY = frozenset({SentenceKind.PRISON, SentenceKind.JAIL, SentenceKind.COUNTY_JAIL_1170H, SentenceKind.CYA})
+AFTER_CUSTODY = frozenset({SentenceKind.PAROLE, SentenceKind.MANDATORY_SUPERVISION})
+SUPERVISION = frozenset({SentenceKind.PROBATION, SentenceKind.PAROLE, SentenceKind.MANDATORY_SUPERVISION})
+REGISTRATION_OFFENSES = (CodeSection("PC", "290"), CodeSection("PC", "290.018"))
+UNKNOWN_END = dt.date.max  # a running sentence whose end the record does not give
+
+_DONE_KINDS = frozenset({DispositionKind.SET_ASIDE, DispositionKind.RELIEF_GRANTED, DispositionKind.SEALED,
+                         DispositionKind.DISMISSED})
+
+
+@dataclass(slots=True)
+class CountInfo:
+    key: CountKey
+    cycle: Cycle
+    event: Event
+    count: Count
+    section: CodeSection | None
+    base: tuple[str, str] | None
+    attempted: bool
+    level: Level  # current level, after reductions already recorded
+    conviction_level: Level
+    conviction_date: dt.date | None
+    judgment_date: dt.date | None  # when the sentence in force was pronounced
+    offense_date: dt.date | None  # the best date for the conduct
+    offense_date_source: str  # "offense date" | "arrest date" | "conviction date" | ""
+    county: str
+    in_county: bool
+    sentence_known: bool
+    kinds: frozenset
+    probation: bool  # the sentence in force includes probation
+    revoked: bool
+    prison: bool
+    county_jail_1170h: bool
+    split_sentence: bool  # 1170(h)(5)(B): mandatory supervision follows the jail term
+    suspended_prison: bool
+    probation_end: dt.date | None
+    completion: dt.date | None  # None with sentence_known=False, or UNKNOWN_END when open-ended
+    supervision_end: dt.date | None
+    relief_statutes: tuple[str, ...]  # statutes of set-asides / relief already granted
+    sealed: bool
+    dismissed_after_conviction: bool
+    warning: bool  # a ParseWarning that affects eligibility
+    # Doubts about the record itself, added to every determination of the count.
+    record_questions: tuple = ()
+    force_review: bool = False  # a doubt that must send every determination to review
+    code_section_text: str = ""
+
+    def relief_done(self, *fragments: str) -> str:
+        """The recorded statute of relief already granted that names one of ``fragments``."""
+        for statute in self.relief_statutes:
+            for fragment in fragments:
+                if fragment in statute:
+                    return statute
+        return ""
+
+
+def _norm_statute(text: str) -> str:
+    return " ".join(text.upper().replace("PC", " ").replace("HS", " ").split())
+
+
+def _sentence(parts, start: dt.date | None):
+    if not parts or start is None:
+        return False, frozenset(), None, None, None, False
+    kinds = frozenset(p.kind for p in parts)
+    custody_end: dt.date | None = start
+    probation_end: dt.date | None = None
+    unknown = False
+    split = False
+    for part in parts:
+        if part.suspended:
+            continue
+        if part.kind in CUSTODY:
+            end = part.end_date(start)
+            if end is None:
+                unknown = True
+            elif custody_end is None or end > custody_end:
+                custody_end = end
+        elif part.kind == SentenceKind.PROBATION:
+            end = part.end_date(start)
+            if end is None:
+                unknown = True
+            elif probation_end is None or end > probation_end:
+                probation_end = end
+    completion = max(custody_end, probation_end) if probation_end else custody_end
+    supervision_end = probation_end
+    for part in parts:
+        if part.kind in AFTER_CUSTODY and not part.suspended:
+            if part.kind == SentenceKind.MANDATORY_SUPERVISION:
+                split = True
+            end = part.end_date(custody_end) if custody_end else None
+            if end is None:
+                unknown = True
+            else:
+                completion = max(completion, end)
+                supervision_end = max(supervision_end, end) if supervision_end else end
+    if unknown:
+        completion = UNKNOWN_END
+        if kinds & SUPERVISION:
+            supervision_end = UNKNOWN_END
+    return True, kinds, probation_end, completion, supervision_end, split
+
+
+def count_info(person: Person, cycle_index: int, event_index: int, count_index: int, cycle: Cycle,
+               event: Event, count: Count, policy_county: str, arrest_date: dt.date | None) -> CountInfo:
+    section = count.code_section
+    # One pass over the dispositions: the Count properties each walk them again.
+    conviction = None
+    level = Level.UNKNOWN
+    parts: list = []
+    sentence_date = None
+    relief: list[str] = []
+    sealed = dismissed = revoked = False
+    for disposition in count.dispositions:
+        kind = disposition.kind
+        if disposition.sentence:
+            parts = disposition.sentence
+            sentence_date = disposition.date
+        if kind == DispositionKind.CONVICTED:
+            if conviction is None:
+                conviction = disposition
+                level = disposition.level if disposition.level != Level.UNKNOWN else count.toc
+        elif kind == DispositionKind.PROBATION_REVOKED:
+            revoked = True
+        elif kind == DispositionKind.REDUCED_TO_MISDEMEANOR:
+            level = Level.MISDEMEANOR
+        elif kind == DispositionKind.REDUCED_TO_INFRACTION:
+            level = Level.INFRACTION
+        elif kind in _DONE_KINDS:
+            if kind == DispositionKind.SEALED:
+                sealed = True
+            elif kind == DispositionKind.DISMISSED:
+                dismissed = dismissed or conviction is not None
+            else:
+                relief.append(_norm_statute(disposition.statute) or kind.name)
+    if conviction is None:
+        level = count.current_level
+        conviction_level = level
+        conviction_date = None
+    else:
+        conviction_level = conviction.level if conviction.level != Level.UNKNOWN else count.toc
+        conviction_date = conviction.date
+    judgment_date = sentence_date or conviction_date
+    if count.offense_date:
+        offense_date, source = count.offense_date, "offense date"
+    elif arrest_date or cycle.date:
+        offense_date, source = arrest_date or cycle.date, "arrest date"
+    elif conviction_date:
+        offense_date, source = conviction_date, "conviction date"
+    else:
+        offense_date, source = None, ""
+    known, kinds, probation_end, completion, supervision_end, split = _sentence(parts, judgment_date)
+    county = (event.county or "").strip().upper()
+    # A warning on the person (text the parser could not place) puts every count in doubt.
+    warnings = [w.message for w in (*count.warnings, *event.warnings, *person.warnings) if w.affects_eligibility]
+    questions: list[Question] = []
+    if warnings:
+        questions.append(Question("parse_warning", "The source could not be read with certainty: "
+                                  + "; ".join(warnings)))
+    if policy_county:
+        if not county:
+            questions.append(Question("court_unknown", "Which county's court entered this judgment?"))
+        elif county != policy_county:
+            questions.append(Question("court_not_in_county", f"Judgment entered in {county} County, not "
+                                      f"{policy_county}: refer it or file there."))
+    prison = suspended_prison = False
+    for part in parts:
+        if part.kind == SentenceKind.PRISON:
+            if part.suspended:
+                suspended_prison = True
+            else:
+                prison = True
+    return CountInfo(
+        key=CountKey(cycle_index, event_index, count_index),
+        cycle=cycle, event=event, count=count, section=section,
+        base=(section.code, section.section) if section else None,
+        code_section_text=str(section) if section else (count.charge_text or ""),
+        attempted=count.attempted,
+        level=level,
+        conviction_level=conviction_level,
+        conviction_date=conviction_date,
+        judgment_date=judgment_date,
+        offense_date=offense_date,
+        offense_date_source=source,
+        county=county,
+        in_county=not policy_county or not county or county == policy_county,
+        sentence_known=known,
+        kinds=kinds,
+        probation=SentenceKind.PROBATION in kinds,
+        revoked=revoked,
+        prison=prison,
+        county_jail_1170h=SentenceKind.COUNTY_JAIL_1170H in kinds,
+        split_sentence=split,
+        suspended_prison=suspended_prison,
+        probation_end=probation_end,
+        completion=completion,
+        supervision_end=supervision_end,
+        relief_statutes=tuple(relief),
+        sealed=sealed,
+        dismissed_after_conviction=dismissed,
+        warning=bool(warnings),
+        record_questions=tuple(questions),
+        force_review=bool(warnings) or (bool(policy_county) and not county),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    date: dt.date | None
+    text: str
+    certain: bool
+    doubt: str = ""
+
+
+@dataclass(slots=True)
+class PersonFacts:
+    person: Person
+    as_of: dt.date
+    convictions: list[CountInfo]
+    arrest_only: list[tuple[CountKey, Cycle, Event, Count]]
+    registrant: bool
+    registrant_basis: str
+    superstrikes: list[Prior]
+    pending: list[tuple[dt.date | None, str]]
+    deceased: bool
+    cycle_arrest_bases: dict[int, frozenset]
+
+    # -- age -------------------------------------------------------------------------------------
+    def age_on(self, day: dt.date | None) -> int | None:
+        dob = self.person.dob
+        if dob is None or day is None:
+            return None
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    # -- sentences running anywhere ---------------------------------------------------------------
+    def running(self, exclude: CountKey | None = None, supervision_only: bool = False):
+        """Counts whose sentence (or supervision) is still running at the as-of date."""
+        out = []
+        for info in self.convictions:
+            if info.key is exclude:
+                continue
+            end = info.supervision_end if supervision_only else info.completion
+            if end is not None and end > self.as_of:
+                out.append(info)
+        return out
+
+    @property
+    def currently_serving(self) -> bool:
+        return bool(self.running())
+
+    @property
+    def under_supervision(self) -> bool:
+        return bool(self.running(supervision_only=True))
+
+    @property
+    def pending_case(self) -> bool:
+        return bool(self.pending)
+
+    def superstrikes_before(self, day: dt.date | None, exclude: CountKey | None = None) -> list[Prior]:
+        """Superstrike convictions dated before ``day`` (all of them when ``day`` is unknown)."""
+        return [p for p in self.superstrikes if day is None or p.date is None or p.date < day]
+
+    def convictions_after(self, day: dt.date, exclude: CountKey | None = None,
+                          felony_only: bool = False) -> list[CountInfo]:
+        return [c for c in self.convictions
+                if c.key is not exclude and c.conviction_date is not None and c.conviction_date > day
+                and c.conviction_date <= self.as_of
+                and (not felony_only or c.conviction_level == Level.FELONY)]
+
+
+def person_facts(person: Person, as_of: dt.date, policy_county: str, lists: OffenseLists) -> PersonFacts:
+    convictions: list[CountInfo] = []
+    arrest_only: list[tuple[CountKey, Cycle, Event, Count]] = []
+    pending: list[tuple[dt.date | None, str]] = []
+    registrant_basis = ""
+    deceased = person.deceased
+    cycle_arrest_bases: dict[int, frozenset] = {}
+    for ci, cycle in enumerate(person.cycles):
+        arrest_date = None
+        arrest_bases = set()
+        convicted_in_cycle = False
+        for event in cycle.events:
+            kind = event.kind
+            if kind in (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST):
+                if arrest_date is None:
+                    arrest_date = event.date
+                for count in event.counts:
+                    if count.code_section is not None:
+                        arrest_bases.add((count.code_section.code, count.code_section.section))
+            elif kind == EventKind.REGISTRATION:
+                if event.registration == RegistrationKind.SEX_OFFENDER:
+                    registrant_basis = registrant_basis or "a PC 290 registration event"
+            elif kind == EventKind.DECEASED:
+                deceased = True
+        cycle_arrest_bases[ci] = frozenset(arrest_bases)
+        for ei, event in enumerate(cycle.events):
+            for ki, count in enumerate(event.counts):
+                dispositions = count.dispositions
+                if dispositions and dispositions[-1].kind == DispositionKind.PENDING:
+                    pending.append((dispositions[-1].date or event.date, count.case_number or str(count.code_section)))
+                if event.kind != EventKind.COURT or not count.is_conviction:
+                    continue
+                convicted_in_cycle = True
+                info = count_info(person, ci, ei, ki, cycle, event, count, policy_county,
+                                  arrest_date)
+                convictions.append(info)
+                if info.section is not None and not registrant_basis and any(
+                        info.section.within(s) for s in REGISTRATION_OFFENSES):
+                    registrant_basis = f"a conviction for failing to register ({info.section})"
+        if not convicted_in_cycle:
+            # A cycle with no arrest event (a citation or a DOJ court-only row) uses its court counts.
+            kinds = (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST) if arrest_date is not None or any(
+                e.kind in (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST) for e in cycle.events) \
+                else (EventKind.COURT,)
+            for ei, event in enumerate(cycle.events):
+                if event.kind in kinds:
+                    for ki, count in enumerate(event.counts):
+                        arrest_only.append((CountKey(ci, ei, ki), cycle, event, count))
+    superstrikes = []
+    for info in convictions:
+        hit = lists.superstrikes.match(info.section, info.attempted)
+        if hit is not None:
+            superstrikes.append(Prior(info.conviction_date, f"{info.section}"
+                                      + (" (attempted)" if info.attempted else ""), hit.certain, hit.doubt))
+    return PersonFacts(
+        person=person, as_of=as_of, convictions=convictions, arrest_only=arrest_only,
+        registrant=bool(registrant_basis), registrant_basis=registrant_basis,
+        superstrikes=superstrikes, pending=pending, deceased=deceased,
+        cycle_arrest_bases=cycle_arrest_bases,
+    )
+
+
+def burglary_degree(info: CountInfo) -> str:
+    """"first" | "second" | "" for a PC 459/460 count: the degree decides seriousness (1192.7(c)(18))
+    and whether it is a wobbler, and the RAP sheet shows it only in the section or the words."""
+    section = info.section
+    if section is None or section.code != "PC" or section.section not in ("459", "460"):
+        return ""
+    if section.section == "460" and section.subsections:
+        return {"a": "first", "b": "second"}.get(section.subsections[0], "")
+    words = f" {info.count.description} {info.count.charge_text} ".upper()
+    if "SECOND" in words or "2ND" in words or "COMMERCIAL" in words:
+        return "second"
+    if "FIRST" in words or "1ST" in words or "RESIDENTIAL" in words:
+        return "first"
+    return ""
+

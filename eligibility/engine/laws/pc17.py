@@ -1,0 +1,92 @@
+"""PC 17(b): a wobbler felony declared a misdemeanor; PC 17(d)(2): a PC 19.8 misdemeanor reduced to an
+infraction. Both are discretionary: the court decides on application.
+
+17(b)(3) needs a grant of probation; a sentence to state prison or to county jail under 1170(h)
+makes the count a felony for good. Whether a suspended prison sentence (ESS) still allows it is
+[U] and goes to review. Every felony conviction gets a 17(b) determination (the CR-180 asks for
+each count); a felony not on the wobbler list is treated as a straight felony.
+"""
+
+from __future__ import annotations
+
+from ..facts import CountInfo, burglary_degree
+from ..offense_lists import Hit
+from ..record import Level
+from ..results import Determination, Outcome, Reason, Relief
+from . import Ctx, build, review
+
+
+def _already(info: CountInfo, relief: Relief, target: Level) -> Determination | None:
+    if info.conviction_level != info.level:
+        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+            f"Already reduced to a {info.level.value}", relief.value)])
+    return None
+
+
+def _pc17b(info: CountInfo, ctx: Ctx) -> Determination:
+    relief = Relief.PC17B
+    found = _already(info, relief, Level.MISDEMEANOR)
+    if found:
+        return found
+    if info.prison or info.county_jail_1170h:
+        what = "state prison" if info.prison else "county jail under PC 1170(h)"
+        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+            f"A {what} sentence was imposed, so the offense stays a felony", "PC 17(b)(1)")])
+    hit = ctx.lists.wobblers.match(info.section, False)
+    degree = burglary_degree(info)
+    if hit is not None and hit.doubt == "element" and degree == "second":
+        hit = Hit(hit.entry, True)
+    if hit is None or (hit.doubt == "element" and degree == "first"):
+        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+            f"{info.code_section_text or 'The offense'} is not on the wobbler list: a straight felony cannot "
+            "be reduced", "PC 17(b)")])
+    if not hit.certain:
+        if hit.doubt == "element" and info.section.section == "459":
+            text = f"Was {info.section} second-degree burglary (a wobbler) rather than first degree?"
+            code = "other"
+        else:
+            text = f"Confirm that {info.section} is a wobbler (seed list entry {hit.entry}) [U]."
+            code = "unverified_rule"
+        return review(info, relief, code, text, [Reason(
+            "Only an offense punishable either as a felony or a misdemeanor can be reduced", "PC 17(b)")],
+            route="discretionary")
+    if not info.sentence_known:
+        return review(info, relief, "sentence_unknown", "Was probation granted, or a prison or 1170(h) "
+                      "jail sentence imposed?", [Reason("17(b)(3) needs a grant of probation", "PC 17(b)(3)")],
+                      route="discretionary")
+    if info.suspended_prison:
+        return review(info, relief, "unverified_rule",
+                      "A state prison sentence was imposed with execution suspended: does 17(b)(3) still "
+                      "reach it? [U]", [Reason("17(b)(3) applies when the court grants probation",
+                                               "PC 17(b)(3)")], route="discretionary")
+    if not info.probation:
+        return review(info, relief, "sentence_unknown", "No probation on the record: what was the sentence?",
+                      [Reason("17(b)(3) needs a grant of probation", "PC 17(b)(3)")], route="discretionary")
+    return build(info, relief, Outcome.REDUCE, [
+        Reason(f"{info.section} is a wobbler and probation was granted", "PC 17(b)(3)"),
+        Reason("The court may declare the offense a misdemeanor on application", "PC 17(b)(3)"),
+    ], reduce_to=Level.MISDEMEANOR, eligible_on=info.judgment_date or info.conviction_date,
+        route="discretionary")
+
+
+def _pc17d2(info: CountInfo, ctx: Ctx, hit) -> Determination:
+    relief = Relief.PC17D2
+    if not hit.certain:
+        return review(info, relief, "unverified_rule",
+                      f"Confirm that {info.section} is listed in PC 19.8 (seed list) [U].",
+                      [Reason("A misdemeanor listed in PC 19.8 may be reduced to an infraction",
+                              "PC 17(d)(2); PC 19.8")], route="discretionary")
+    return build(info, relief, Outcome.REDUCE, [Reason(
+        f"{info.section} is a PC 19.8 misdemeanor; the court may reduce it to an infraction",
+        "PC 17(d)(2); PC 19.8")], reduce_to=Level.INFRACTION, eligible_on=info.conviction_date,
+        route="discretionary")
+
+
+def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
+    if info.conviction_level == Level.FELONY:
+        return [_pc17b(info, ctx)]
+    if info.level == Level.MISDEMEANOR:
+        hit = ctx.lists.pc19_8.match(info.section, False)
+        if hit is not None:
+            return [_pc17d2(info, ctx, hit)]
+    return []

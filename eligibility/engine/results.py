@@ -1,0 +1,118 @@
+"""What the engine returns: one :class:`Determination` per (count x relief law), and a
+:class:`PersonResult` that carries them with the person-level facts that decided them.
+
+Every determination says *why* (ordered :class:`Reason` rows, each ending with the statute that
+produced it) and, when the record cannot decide, *what to ask* (:class:`Question` rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .record import Level
+
+
+class Outcome(StrEnum):
+    DISMISS = "dismiss"
+    REDUCE = "reduce"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_REVIEW = "needs_review"
+    NOT_YET_ELIGIBLE = "not_yet_eligible"
+
+
+# Outcomes that propose relief; "after relief" person facts apply only these.
+GRANTING = frozenset({Outcome.DISMISS, Outcome.REDUCE})
+
+
+class Relief(StrEnum):
+    PROP64 = "HS 11361.8"
+    PC1203_4 = "PC 1203.4"
+    PC1203_4A = "PC 1203.4a"
+    PC1203_41 = "PC 1203.41"
+    PC1203_42 = "PC 1203.42"
+    PC17B = "PC 17(b)"
+    PC17D2 = "PC 17(d)(2)"
+    PROP47 = "PC 1170.18"
+    PC1203_425 = "PC 1203.425"
+    PC851_93 = "PC 851.93"
+
+
+QUESTION_CODES = frozenset({
+    "plea_bargain", "quantity_unknown", "age_unknown", "sentence_unknown", "level_unknown",
+    "court_unknown", "court_not_in_county", "parse_warning", "value_unknown", "unverified_rule",
+    "priors_unverified", "other",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    text: str
+    citation: str
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.citation})"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    code: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.code not in QUESTION_CODES:
+            raise ValueError(f"unknown question code {self.code!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class CountKey:
+    """Indexes into ``person.cycles[cycle].events[event].counts[count]``."""
+
+    cycle: int
+    event: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    key: CountKey
+    case_number: str
+    count_number: int
+    code_section: str
+    attempted: bool
+    level: str
+    disposition_date: dt.date | None
+    court_county: str
+    relief: Relief
+    outcome: Outcome
+    reduce_to: Level | None
+    seal: bool
+    eligible_on: dt.date | None
+    route: str  # "mandatory" | "discretionary" | ""
+    track: str  # Prop 64: "resentencing" | "redesignation"; "" elsewhere or when unknown
+    questions: tuple[Question, ...]
+    reasons: tuple[Reason, ...]
+    in_county: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonResult:
+    person_key: str
+    determinations: tuple[Determination, ...]
+    registrant: bool
+    superstrike_priors: tuple[str, ...]
+    currently_serving: bool
+    under_supervision: bool
+    pending_case: bool
+    deceased: bool
+    # After every dismiss/reduce outcome is applied; needs_review and not_yet are not assumed granted.
+    no_felony_after_relief: bool
+    no_conviction_after_relief: bool
+    rule_set_version: str
+    policy_version: str
+    as_of: dt.date
+    input_hash: str
+
+    def for_relief(self, relief: Relief) -> tuple[Determination, ...]:
+        return tuple(d for d in self.determinations if d.relief == relief)

@@ -1,0 +1,69 @@
+"""The CLI row contract, and the engine's purity (no clock, no Django)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import time_machine
+
+from eligibility.engine.evaluate import canonical_json, evaluate_person
+from eligibility.engine.output import determination_rows, person_summary_row
+from eligibility.engine.policy import Policy
+
+from .builders import AS_OF, arrest, case, conv, person, run
+
+ROW_KEYS = ["source", "cii", "name", "case_number", "court_county", "count", "code_section", "attempted", "level",
+            "disposition_date", "relief", "outcome", "reduce_to", "seal", "eligible_on", "reasons"]
+ENGINE = Path(__file__).resolve().parents[2] / "eligibility" / "engine"
+
+
+def sample():
+    return person(case(conv("HS 11359", "F", "2010-01-01", "2Y probation"), conv("PC 148(a)", "M", "2010-01-01")),
+                  arrest("PC 484", "M", "2020-01-01"), dob="1980-01-01")
+
+
+def test_determination_rows_start_with_the_contract_keys():
+    p = sample()
+    rows = list(determination_rows(p, run(p), "sheet.pdf"))
+    assert rows and all(list(row)[: len(ROW_KEYS)] == ROW_KEYS for row in rows)
+    first = rows[0]
+    assert first["source"] == "sheet.pdf" and first["code_section"] == "HS 11359"
+    assert first["relief"] == "HS 11361.8" and first["outcome"] == "reduce" and first["reduce_to"] == "misdemeanor"
+    assert first["disposition_date"] == "2010-01-01"
+    assert all(reason.endswith(")") for row in rows for reason in row["reasons"])
+    arrest_row = rows[-1]
+    assert (arrest_row["relief"], arrest_row["count"], arrest_row["disposition_date"]) == ("PC 851.93", 1, None)
+
+
+def test_person_summary_row():
+    p = sample()
+    summary = person_summary_row(p, run(p), "sheet.pdf")
+    assert summary["counts_evaluated"] == 3
+    assert summary["no_felony_after_relief"] is True
+    assert sum(summary[f"{o}_count"] for o in ("dismiss", "reduce", "not_eligible", "needs_review",
+                                               "not_yet_eligible")) == summary["determinations"]
+
+
+def test_the_engine_never_reads_the_clock():
+    p = sample()
+    with time_machine.travel(dt.datetime(2040, 1, 1), tick=False):
+        later = evaluate_person(p, Policy(), AS_OF)
+    assert later == evaluate_person(p, Policy(), AS_OF)
+    for path in ENGINE.rglob("*.py"):
+        text = path.read_text()
+        assert "today()" not in text and ".now(" not in text and "time.time" not in text, path
+
+
+def test_no_django_under_the_engine():
+    for path in ENGINE.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("import ", "from ")):
+                assert "django" not in stripped, (path, line)
+
+
+def test_canonical_form_is_byte_for_byte_stable():
+    assert canonical_json(sample(), Policy(), AS_OF) == canonical_json(sample(), Policy(), AS_OF)
+    assert run(sample()).input_hash == run(sample()).input_hash
+    assert run(sample()).input_hash != run(sample(), as_of=AS_OF + dt.timedelta(days=1)).input_hash

@@ -1,0 +1,13 @@
+"""Builders for intake URL kwargs, used by the office-isolation walk."""
+
+from intake.models import ChunkedUpload
+from tests import factories
+
+
+def _chunked_upload(office):
+    batch = factories.make_batch(office)
+    return ChunkedUpload.objects.create(office=office, batch=batch, original_name="x.csv", expected_size=10,
+                                        created_by=batch.created_by).pk
+
+
+BUILDERS = {"upload_id": _chunked_upload}
