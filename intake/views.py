@@ -9,6 +9,7 @@ from django.db.models import Count as Total
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import service as audit
@@ -47,8 +48,13 @@ def _batch(request, batch_id):
 @permission_required("intake.view_batches")
 def batch_detail(request, batch_id):
     batch = _batch(request, batch_id)
-    context = {"batch": batch, **_progress_context(batch), "summary": _summary(batch),
-               "can_upload": request.user.has_perm("intake.upload")}
+    from .models import Person
+
+    people = (Person.objects.for_office(request.office).filter(snapshots__source_file__batch=batch)
+              .distinct().order_by("name")[:50])
+    context = {"batch": batch, **_progress_context(batch), "summary": _summary(batch), "people": people,
+               "can_upload": request.user.has_perm("intake.upload"),
+               "can_view_people": request.user.has_perm("review.view_person")}
     return render(request, "intake/batch_detail.html", context)
 
 
@@ -85,8 +91,13 @@ def _progress_context(batch):
 def _summary(batch):
     counts = Count.objects.filter(case__snapshot__source_file__batch=batch)
     convictions = counts.filter(convicted=True)
+    from .models import Person, RecordSnapshot
+
     return {
-        "persons": batch.persons_built,
+        # Records are what the files describe (DOJ subjects, sheets); persons are the people they
+        # turned out to be once the same CII (or name and DOB) was recognised across records.
+        "records": RecordSnapshot.objects.filter(source_file__batch=batch).count(),
+        "persons": Person.objects.filter(snapshots__source_file__batch=batch).distinct().count(),
         "cycles": batch.cycles_built,
         "counts": counts.count(),
         "convictions": convictions.count(),
@@ -260,3 +271,35 @@ def file_original(request, file_id):
     response["Content-Disposition"] = f'inline; filename="{source.original_name}"'
     audit.record("file.viewed", office=request.office, actor=request.user, obj=source)
     return response
+
+
+# --- person matches across files ------------------------------------------------------------------
+
+
+@permission_required("intake.view_batches")
+def merge_list(request):
+    """Every time a new record was attached to a person we already had, and how sure we were."""
+    from .models import PersonMerge
+
+    merges = (PersonMerge.objects.for_office(request.office)
+              .select_related("kept", "snapshot__source_file", "split_person", "undone_by")
+              .order_by("undone_at", "confidence", "-created_at"))
+    batch_id = request.GET.get("batch")
+    if batch_id and batch_id.isdigit():
+        merges = merges.filter(snapshot__source_file__batch_id=int(batch_id))
+    return render(request, "intake/merges.html", {"merges": merges[:300], "can_undo": request.user.has_perm(
+        "intake.undo_merge")})
+
+
+@require_POST
+@permission_required("intake.undo_merge")
+def merge_undo(request, merge_id):
+    from .models import PersonMerge
+    from .services.records import undo_merge
+
+    merge = get_for_office_or_404(PersonMerge, request.office, pk=merge_id)
+    split = undo_merge(merge, request.user)
+    from eligibility.tasks import enqueue_reevaluation
+
+    enqueue_reevaluation([merge.kept_id, split.pk])
+    return redirect(f"{reverse('intake:merge_list')}#merge-{merge.pk}")

@@ -26,6 +26,7 @@ def granted_dashboard(user):
 
 
 rules.add_perm("intake.upload", is_paralegal | is_office_admin)
+rules.add_perm("intake.undo_merge", is_paralegal | is_attorney | is_office_admin)
 rules.add_perm("intake.view_batches", is_paralegal | is_attorney | is_supervisor | is_office_admin)
 rules.add_perm("review.view_person", is_attorney | is_supervisor | is_paralegal)
 rules.add_perm("review.decide", is_attorney)
@@ -38,5 +39,6 @@ rules.add_perm("motions.manage_templates", is_office_admin)
 rules.add_perm("motions.record_status", is_attorney | is_paralegal)
 rules.add_perm("dashboard.view", is_supervisor | granted_dashboard)
 rules.add_perm("dashboard.research_export", is_supervisor)
+rules.add_perm("dashboard.manage_access", is_office_admin)
 rules.add_perm("eligibility.manage_policy", is_office_admin)
 rules.add_perm("eligibility.view_policy", is_office_admin | is_attorney | is_supervisor)

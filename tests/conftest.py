@@ -24,6 +24,12 @@ def _celery_eager_unless_real_worker(request):
     celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files of a test live and die with the test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def demo(db):
     office, users = seed_demo()
@@ -67,5 +73,7 @@ def celery_worker(transactional_db):
     from celery.contrib.testing.worker import start_worker
 
     celery_app.conf.broker_url = REDIS_URL
+    # Messages left by an earlier, interrupted run point at rows that no longer exist.
+    celery_app.control.purge()
     with start_worker(celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker

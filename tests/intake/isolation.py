@@ -11,3 +11,14 @@ def _chunked_upload(office):
 
 
 BUILDERS = {"upload_id": _chunked_upload}
+
+
+def _merge(office):
+    from intake.models import PersonMerge
+
+    person = factories.make_person(office)
+    return PersonMerge.objects.create(office=office, kept=person, snapshot=person.current_snapshot,
+                                      method=PersonMerge.Method.CII, confidence=1).pk
+
+
+BUILDERS["merge_id"] = _merge
