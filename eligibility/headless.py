@@ -128,29 +128,48 @@ class RowWriter:
 
 def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: str = "jsonl",
                    out: TextIO = sys.stdout, person_summary: bool = False,
-                   err: TextIO = sys.stderr) -> list[FileReport]:
+                   err: TextIO = sys.stderr, export_dir: Path | None = None) -> list[FileReport]:
     writer = RowWriter(out, fmt, SUMMARY_KEYS if person_summary else CONTRACT_KEYS)
     reports = []
     for path in _expand(paths):
         report = FileReport(path.name)
         reports.append(report)
+
+        def emit(person, result, source=path.name):
+            if person_summary:
+                writer.write(person_summary_row(person, result, source))
+            else:
+                for row in determination_rows(person, result, source):
+                    writer.write(row)
+
         try:
+            if export_dir is not None and detect_kind(path) == "doj":
+                # One pass: the contract rows and the analyst's results files from the same results.
+                from intake.doj.results import write_results
+
+                report.kind = "doj"
+                impact = write_results(path, export_dir / path.stem, policy, as_of, on_result=emit)
+                report.persons = impact["persons"]
+                if impact["rows_rejected"]:
+                    report.warnings.append(
+                        f"{impact['rows_rejected']} row(s) rejected (marked in results_all_rows.csv)")
+                continue
             for person in iter_records(path, report):
-                result = evaluate_person(person, policy, as_of)
-                if person_summary:
-                    writer.write(person_summary_row(person, result, path.name))
-                else:
-                    for row in determination_rows(person, result, path.name):
-                        writer.write(row)
+                emit(person, evaluate_person(person, policy, as_of))
         except InputError as error:
             report.error = str(error)
         except OSError as error:
             report.error = f"cannot read the file: {error.strerror or error}"
-        if report.error:
-            err.write(f"{path}: ERROR: {report.error}\n")
-        for warning in report.warnings[:20]:
-            err.write(f"{path}: warning: {warning}\n")
+        finally:
+            _report(report, path, err)
     return reports
+
+
+def _report(report: FileReport, path: Path, err: TextIO) -> None:
+    if report.error:
+        err.write(f"{path}: ERROR: {report.error}\n")
+    for warning in report.warnings[:20]:
+        err.write(f"{path}: warning: {warning}\n")
 
 
 def _expand(paths: list[Path]) -> Iterator[Path]:

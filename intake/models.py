@@ -229,3 +229,27 @@ class PersonMerge(OfficeScopedModel):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+
+class ResultsExport(OfficeScopedModel):
+    """A results download for a DOJ batch, computed by the worker as of a chosen date."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Computing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="exports")
+    as_of = models.DateField()
+    policy_version = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    zip_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

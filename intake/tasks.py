@@ -61,3 +61,20 @@ def evaluate_persons(person_ids: list[int], batch_id: int | None = None) -> int:
     if batch_id:
         Batch.objects.filter(pk=batch_id).update(persons_evaluated=F("persons_evaluated") + done)
     return done
+
+
+@shared_task(name="intake.build_results_export", acks_late=True)
+def build_results_export(export_id: int) -> None:
+    from .models import ResultsExport
+    from .services.exports import build_results_export as build
+
+    export = ResultsExport.objects.select_related("office", "batch", "created_by").get(pk=export_id)
+    if export.status == ResultsExport.Status.DONE:
+        return
+    ResultsExport.objects.filter(pk=export_id).update(status=ResultsExport.Status.RUNNING)
+    try:
+        build(export)
+    except Exception as error:  # noqa: BLE001 - reported on the export, never lost silently
+        log.exception("results export %s failed", export_id)
+        ResultsExport.objects.filter(pk=export_id).update(status=ResultsExport.Status.FAILED,
+                                                          message=f"{type(error).__name__}: {error}")

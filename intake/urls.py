@@ -15,6 +15,8 @@ urlpatterns = [
     path("chunked/<uuid:upload_id>/", views.chunked_put, name="chunked_put"),
     path("chunked/<uuid:upload_id>/status/", views.chunked_status, name="chunked_status"),
     path("files/<int:file_id>/original/", views.file_original, name="file_original"),
+    path("batches/<int:batch_id>/results/", views.results_export_create, name="results_export"),
+    path("results/<int:export_id>/download/", views.results_export_download, name="results_download"),
     path("matches/", views.merge_list, name="merge_list"),
     path("matches/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
 ]

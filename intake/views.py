@@ -52,7 +52,10 @@ def batch_detail(request, batch_id):
 
     people = (Person.objects.for_office(request.office).filter(snapshots__source_file__batch=batch)
               .distinct().order_by("name")[:50])
+    from eligibility.services import office_today
+
     context = {"batch": batch, **_progress_context(batch), "summary": _summary(batch), "people": people,
+               "exports": batch.exports.select_related("created_by")[:10], "today": office_today(request.office),
                "can_upload": request.user.has_perm("intake.upload"),
                "can_view_people": request.user.has_perm("review.view_person")}
     return render(request, "intake/batch_detail.html", context)
@@ -303,3 +306,42 @@ def merge_undo(request, merge_id):
 
     enqueue_reevaluation([merge.kept_id, split.pk])
     return redirect(f"{reverse('intake:merge_list')}#merge-{merge.pk}")
+
+
+# --- results export of a DOJ batch ------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("intake.view_batches")
+def results_export_create(request, batch_id):
+    import datetime as dt
+
+    from eligibility.services import office_today
+
+    from .models import ResultsExport
+    from .tasks import build_results_export
+
+    batch = _batch(request, batch_id)
+    try:
+        as_of = dt.date.fromisoformat(request.POST.get("as_of") or office_today(request.office).isoformat())
+    except ValueError:
+        return HttpResponseBadRequest("as_of must be a date YYYY-MM-DD")
+    export = ResultsExport.objects.create(office=request.office, batch=batch, as_of=as_of, policy_version="",
+                                          created_by=request.user)
+    audit.record("batch.results_export_requested", office=request.office, actor=request.user, obj=export,
+                 after={"batch": batch.pk, "as_of": as_of})
+    transaction.on_commit(lambda: build_results_export.delay(export.pk))
+    return redirect(f"{reverse('intake:batch_detail', args=[batch.pk])}#results")
+
+
+@permission_required("intake.view_batches")
+def results_export_download(request, export_id):
+    from .models import ResultsExport
+
+    export = get_for_office_or_404(ResultsExport, request.office, pk=export_id)
+    if export.status != ResultsExport.Status.DONE:
+        return HttpResponse(f"This export is {export.get_status_display().lower()}.", status=409)
+    audit.record("batch.results_downloaded", office=request.office, actor=request.user, obj=export)
+    response = HttpResponse(export.zip_file.read(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{Path(export.zip_file.name).name}"'
+    return response

@@ -382,3 +382,11 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 def add_years(start: dt.date, years: int) -> dt.date:
     return add_months(start, 12 * years)
+
+
+def years_between(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` (an anniversary completes a year)."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years

@@ -22,3 +22,16 @@ def _merge(office):
 
 
 BUILDERS["merge_id"] = _merge
+
+
+def _export(office):
+    import datetime as dt
+
+    from intake.models import ResultsExport
+
+    batch = factories.make_batch(office)
+    return ResultsExport.objects.create(office=office, batch=batch, as_of=dt.date(2026, 1, 15), policy_version="x",
+                                        created_by=batch.created_by).pk
+
+
+BUILDERS["export_id"] = _export

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
         parser.add_argument("--person-summary", action="store_true", help="one line per person instead")
         parser.add_argument("--output", "-o", default="-", help="output file (default: standard output)")
+        parser.add_argument("--export-dir", default=None,
+                            help="also write, per DOJ file, the analyst's results files and impact summary here")
 
     def handle(self, *args, **options):
         try:
@@ -39,7 +41,8 @@ class Command(BaseCommand):
         out = sys.stdout if options["output"] == "-" else open(options["output"], "w", newline="")  # noqa: SIM115
         try:
             reports = evaluate_paths(paths, policy, as_of, fmt=options["format"], out=out,
-                                     person_summary=options["person_summary"], err=sys.stderr)
+                                     person_summary=options["person_summary"], err=sys.stderr,
+                                     export_dir=Path(options["export_dir"]) if options["export_dir"] else None)
         finally:
             if out is not sys.stdout:
                 out.close()

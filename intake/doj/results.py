@@ -1,0 +1,167 @@
+"""Results of a DOJ research file that a county analyst can use without the app.
+
+Four files, joined back to the source by line number and RECORD_ID:
+
+1. ``results_all_rows.csv``: every input row (rejected rows too, with the reason), each with the
+   determination columns appended; a row whose count got several determinations (one per relief
+   law) appears once per determination;
+2. ``results_condensed.csv``: the same, with only the key identity and offense columns;
+3. ``results_determinations_only.csv``: only the rows that got a determination;
+4. ``impact_summary.json`` and ``impact_summary.csv``: see :mod:`eligibility.impact`.
+
+Pass one evaluates every person and remembers, per input line, the determinations of the count
+read from it; pass two streams the file again and writes. Memory holds one person at a time plus
+the per-line determination columns, never the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+
+from eligibility.engine.evaluate import evaluate_person
+from eligibility.engine.policy import Policy
+from eligibility.engine.record import Person, years_between
+from eligibility.impact import ImpactSummary, summary_rows
+
+from .columns import COLUMNS as COLUMN_NAMES
+from .group import FileStats, iter_persons
+from .reader import DojReader, RowError
+
+DETERMINATION_COLUMNS = [
+    "cmr_person_key", "cmr_case_number", "cmr_count", "cmr_code_section", "cmr_relief", "cmr_outcome",
+    "cmr_reduce_to", "cmr_seal", "cmr_eligible_on", "cmr_reasons", "cmr_questions", "cmr_superstrike_priors",
+    "cmr_pc290_registrant", "cmr_years_since_conviction", "cmr_no_felony_after_relief",
+    "cmr_no_conviction_after_relief", "cmr_import_error",
+]
+CONDENSED_SOURCE_COLUMNS = [
+    "RECORD_ID", "SUBJECT_ID", "CII_NUMBER", "PRI_NAME", "GENDER", "PRI_DOB", "RACE_DESCR", "CYC_ORDER",
+    "CYC_DATE", "STP_ORDER", "STP_EVENT_DATE", "STP_TYPE_DESCR", "STP_ORI_CNTY_NAME", "CNT_ORDER",
+    "OFFENSE_DESCR", "OFFENSE_TOC", "DISP_DESCR", "CONV_STAT_DESCR", "FE_NUM_CRT_CASE",
+]
+
+
+class _Encoder:
+    """One CSV line as a string, quoted as the csv module quotes: joined rows are built from
+    pre-encoded pieces so that the 95 source fields are never parsed and quoted again."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="")
+
+    def __call__(self, values) -> str:
+        self.writer.writerow(values)
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _determination_columns(person: Person, result, as_of: dt.date, encode: _Encoder) -> dict[int, list[str]]:
+    """line number -> the encoded determination columns, one string per determination of its count."""
+    counts = {}
+    for cycle_index, cycle in enumerate(person.cycles):
+        for event_index, event in enumerate(cycle.events):
+            for count_index, count in enumerate(event.counts):
+                counts[(cycle_index, event_index, count_index)] = count
+    by_line: dict[int, list[str]] = {}
+    superstrikes = "; ".join(result.superstrike_priors)
+    for det in result.determinations:
+        count = counts.get((det.key.cycle, det.key.event, det.key.count))
+        if count is None:
+            continue
+        years = years_between(det.disposition_date, as_of) if det.disposition_date else ""
+        encoded = encode([
+            result.person_key, det.case_number, det.count_number, det.code_section, det.relief.value,
+            det.outcome.value, det.reduce_to.value if det.reduce_to else "", _bool(det.seal),
+            det.eligible_on.isoformat() if det.eligible_on else "", " | ".join(str(r) for r in det.reasons),
+            " | ".join(f"{q.code}: {q.text}" for q in det.questions), superstrikes, _bool(result.registrant),
+            years, _bool(result.no_felony_after_relief), _bool(result.no_conviction_after_relief), "",
+        ])
+        for ref in count.refs:
+            by_line.setdefault(ref.line, []).append(encoded)
+    return by_line
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None) -> tuple[
+        dict[int, list[str]], ImpactSummary, FileStats]:
+    """Evaluate every person of the file once; ``on_result(person, result)`` sees each result too."""
+    stats = FileStats(path.name)
+    summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
+    by_line: dict[int, list[str]] = {}
+    encode = _Encoder()
+    for item in iter_persons(path, stats=stats):
+        result = evaluate_person(item.person, policy, as_of)
+        summary.add(item.person, result)
+        by_line.update(_determination_columns(item.person, result, as_of, encode))
+        if on_result is not None:
+            on_result(item.person, result)
+    return by_line, summary, stats
+
+
+def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: Policy, as_of: dt.date,
+                  on_result=None) -> dict:
+    """Write the four results files for one DOJ file; returns the impact summary."""
+    path = Path(path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    by_line, summary, stats = evaluate_file(path, policy, as_of, on_result)
+    impact = summary.as_dict()
+    impact["rows_read"] = stats.rows_read
+    impact["rows_rejected"] = stats.rows_rejected
+    write_joined_rows(path, out, by_line)
+    (out / "impact_summary.json").write_text(json.dumps(impact, indent=2))
+    with open(out / "impact_summary.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(summary_rows(impact))
+    return impact
+
+
+def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]]) -> None:
+    condensed_at = [COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS]
+    encode = _Encoder()
+    empty = "," * (len(DETERMINATION_COLUMNS) - 1)
+    width = len(COLUMN_NAMES)
+    with open(out / "results_all_rows.csv", "w", newline="") as all_file, \
+            open(out / "results_condensed.csv", "w", newline="") as condensed_file, \
+            open(out / "results_determinations_only.csv", "w", newline="") as only_file:
+        header = encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
+        all_file.write(header)
+        only_file.write(header)
+        condensed_file.write(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
+        write_all, write_only, write_condensed = all_file.write, only_file.write, condensed_file.write
+        reader = DojReader(path)
+        for result in reader:
+            if type(result) is RowError:
+                # Nothing is dropped: a rejected row is written with what it held and why.
+                raw = next(csv.reader([result.raw_line]), [])
+                fields = (raw + [""] * width)[:width]
+                problem = f"rejected: {result.problem}" + (f" (column {result.column})" if result.column else "")
+                tail = empty + encode([problem])
+                write_all(f"{result.line_number},{encode(fields)},{tail}\r\n")
+                write_condensed(f"{result.line_number},{encode([fields[i] for i in condensed_at])},{tail}\r\n")
+                continue
+            fields = result.fields
+            # A regular row is copied as it came; a repaired row, or one of the short 94-column
+            # layout, is written as read, padded to the 95 columns of the header.
+            if result.repair or reader.counts.width != width or len(fields) != width:
+                source = encode((fields + [""] * width)[:width])
+            else:
+                source = result.raw_line
+            key = encode([fields[i] for i in condensed_at])
+            determinations = by_line.get(result.line_number)
+            if not determinations:
+                write_all(f"{result.line_number},{source},{empty}\r\n")
+                write_condensed(f"{result.line_number},{key},{empty}\r\n")
+                continue
+            for columns in determinations:
+                write_all(f"{result.line_number},{source},{columns}\r\n")
+                write_only(f"{result.line_number},{source},{columns}\r\n")
+                write_condensed(f"{result.line_number},{key},{columns}\r\n")
