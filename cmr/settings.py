@@ -203,6 +203,9 @@ LOGGING = {
 
 # Where a batch's rows are evaluated: chunk size of persons per Celery task.
 CMR_EVALUATION_CHUNK = env.int("CMR_EVALUATION_CHUNK", default=500)
+# A DOJ file is read by this many parallel tasks (one per worker process); small files by one.
+CMR_DOJ_PARTS = env.int("CMR_DOJ_PARTS", default=2)
+CMR_DOJ_PART_MIN_BYTES = env.int("CMR_DOJ_PART_MIN_BYTES", default=8 * 1024 * 1024)
 
 # Nightly re-evaluation: waiting periods end and sentences complete while nobody uploads anything.
 CELERY_BEAT_SCHEDULE = {

@@ -76,6 +76,8 @@ class SourceFile(OfficeScopedModel):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pages = models.PositiveIntegerField(null=True, blank=True)
     lines_total = models.PositiveBigIntegerField(null=True, blank=True, help_text="Lines in the file, for progress")
+    # A large DOJ file is read in parts by parallel tasks; each part's state and tallies.
+    parts = models.JSONField(default=list, blank=True)
     rows_read = models.PositiveBigIntegerField(default=0)
     rows_accepted = models.PositiveBigIntegerField(default=0)
     rows_rejected = models.PositiveBigIntegerField(default=0)

@@ -25,9 +25,10 @@ def process_source_file(file_id: int) -> None:
     Batch.objects.filter(pk=source.batch_id, status__in=[Batch.Status.QUEUED, Batch.Status.RECEIVING]).update(
         status=Batch.Status.PROCESSING)
     if source.kind == SourceKind.DOJ:
-        from .services.doj import process_doj_file
+        from .services.doj import plan_file
 
-        process_doj_file(source)
+        for number in range(plan_file(source)):
+            process_doj_part.delay(file_id, number)
         return
     from .services.rap_sheets import SheetRejected, process_rap_sheet
 
@@ -43,6 +44,20 @@ def process_source_file(file_id: int) -> None:
     batches.add(source.batch_id, persons_built=len(person_ids), cycles_built=cycles)
     evaluate_persons.delay(person_ids, source.batch_id)
     batches.file_finished(source, failed=False)
+
+
+@shared_task(name="intake.process_doj_part", acks_late=True)
+def process_doj_part(file_id: int, number: int) -> None:
+    from .services.doj import process_part
+
+    source = SourceFile.objects.select_related("office", "batch").get(pk=file_id)
+    if source.status in FINISHED:
+        return
+    try:
+        process_part(source, number)
+    except Exception as error:  # noqa: BLE001 - a crashed part fails its file loudly; the batch goes on
+        log.exception("DOJ file %s part %s failed", file_id, number)
+        _fail(source, f"part {number + 1} could not be read: {type(error).__name__}: {error}")
 
 
 def _fail(source: SourceFile, message: str) -> None:

@@ -18,6 +18,16 @@ class MotionTemplate(OfficeScopedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["name", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
 
 class AttorneySignature(OfficeScopedModel):
     attorney = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature")
@@ -47,15 +57,28 @@ class Motion(OfficeScopedModel):
     filed_court = models.CharField(max_length=120, blank=True)
     ruled_on = models.DateField(null=True, blank=True)
     sealed = models.BooleanField(default=False)
+    status_note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["court_county", "case_number", "relief_type"]
         constraints = [
+            # Person is part of the key: two people in one batch sign-off can share a case number
+            # (co-defendants), and each needs a motion of their own.
             models.UniqueConstraint(
-                fields=["sign_off", "case_number", "relief_type"], name="one_motion_per_case_relief_signoff"
+                fields=["sign_off", "person", "case_number", "relief_type"], name="one_motion_per_case_relief_signoff"
             )
         ]
+        indexes = [models.Index(fields=["office", "case_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} ({self.relief_type})"
+
+    @property
+    def latest_document(self):
+        # Views prefetch documents ordered newest first, so this costs no query there.
+        docs = list(self.documents.all())
+        return docs[0] if docs else None
 
 
 class MotionDocument(OfficeScopedModel):
@@ -65,6 +88,7 @@ class MotionDocument(OfficeScopedModel):
     version = models.PositiveIntegerField()
     template = models.ForeignKey(MotionTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     template_label = models.CharField(max_length=100)
+    template_version = models.PositiveIntegerField(null=True, blank=True)
     pdf = models.FileField(upload_to="motions/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     data = models.JSONField()
@@ -82,5 +106,10 @@ class FilingPackage(OfficeScopedModel):
     zip_file = models.FileField(upload_to="packages/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     motion_count = models.PositiveIntegerField()
+    # The exact document versions packaged, so a later regeneration cannot blur what was filed.
+    documents = models.ManyToManyField(MotionDocument, related_name="packages")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

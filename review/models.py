@@ -39,6 +39,12 @@ class Decision(OfficeScopedModel):
                 fields=["determination"], condition=models.Q(active=True), name="one_active_decision_per_determination"
             )
         ]
+        indexes = [
+            # "Engine now disagrees" is looked up per queue row: keep it to the few flagged rows.
+            models.Index(fields=["person"], condition=models.Q(active=True, engine_disagrees=True),
+                         name="decision_disagrees_by_person"),
+            models.Index(fields=["office", "active", "sign_off"], name="decision_office_signoff"),
+        ]
 
     @property
     def is_override(self) -> bool:

@@ -45,9 +45,16 @@ def _copy(model, columns: list[str], rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
-def _match_existing(office, items: list[ChunkItem]) -> dict[int, tuple[int, str]]:
-    """index in items -> (existing person id, method) for records that are people we already know."""
-    people = Person.objects.for_office(office)
+def _match_existing(office, source, items: list[ChunkItem]) -> dict[int, tuple[int, str]]:
+    """index in items -> (existing person id, method) for records that are people we already know.
+
+    Only people known from *other* files count: inside one DOJ file SUBJECT_ID is the person key,
+    and two subjects sharing a CII are a conflict the file reports, not one person.
+    """
+    from django.db.models import Exists, OuterRef
+
+    elsewhere = RecordSnapshot.objects.filter(person=OuterRef("pk")).exclude(source_file=source)
+    people = Person.objects.for_office(office).filter(Exists(elsewhere))
     ciis = {item.record.cii for item in items if item.record.cii}
     by_cii = {}
     for person_id, cii in people.filter(cii__in=ciis).order_by("-id").values_list("id", "cii"):
@@ -67,9 +74,16 @@ def _match_existing(office, items: list[ChunkItem]) -> dict[int, tuple[int, str]
     return matches
 
 
+@dataclass
+class Written:
+    person_id: int
+    snapshot_id: int
+    record: PersonRecord
+
+
 @transaction.atomic
-def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[int]:
-    """Store a chunk of persons read from ``source``; returns the ids of the persons written."""
+def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[Written]:
+    """Store a chunk of persons read from ``source``; returns what was written, for evaluation."""
     office = source.office
     keys = [item.subject_key for item in items]
     already = set(RecordSnapshot.objects.filter(source_file=source, subject_key__in=keys).values_list(
@@ -77,15 +91,7 @@ def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[int]:
     items = [item for item in items if item.subject_key not in already]
     if not items:
         return []
-    matches = _match_existing(office, items)
-    # Two records of the same CII inside one chunk are one person too.
-    first_of_cii: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if index not in matches and item.record.cii:
-            if item.record.cii in first_of_cii:
-                matches[index] = (-(first_of_cii[item.record.cii] + 1), PersonMerge.Method.CII)
-            else:
-                first_of_cii[item.record.cii] = index
+    matches = _match_existing(office, source, items)
     postgres = connection.vendor == "postgresql"
     new_indexes = [i for i in range(len(items)) if i not in matches]
     if postgres:
@@ -94,7 +100,7 @@ def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[int]:
         writer = _OrmChunk(office, source)
     person_ids = writer.persons(items, new_indexes)
     for index, (person_id, _method) in matches.items():
-        person_ids[index] = person_ids[-person_id - 1] if person_id < 0 else person_id
+        person_ids[index] = person_id
     snapshot_ids = writer.snapshots(items, person_ids)
     writer.cases_and_counts(items, person_ids, snapshot_ids)
     merges = [
@@ -110,7 +116,7 @@ def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[int]:
     matched_people = {person_ids[i] for i in matches}
     for person_id in matched_people:
         Person.objects.filter(pk=person_id).update(current_snapshot_id=latest[person_id])
-    return list(dict.fromkeys(person_ids[i] for i in range(len(items))))
+    return [Written(person_ids[i], snapshot_ids[i], item.record) for i, item in enumerate(items)]
 
 
 def _court_counts(record: PersonRecord):

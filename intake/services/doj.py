@@ -1,10 +1,14 @@
-"""A DOJ research file, streamed: persons written in chunks, each chunk handed to the engine.
+"""A DOJ research file, streamed: persons written and evaluated in chunks, by parallel parts.
 
-Every row ends up in exactly one place: a person's count in the database, or a ``RowError`` with
-its line number, column, problem and raw line. The file's tallies are checked at the end
-(read = accepted + rejected) and the file is failed loudly if they do not balance.
+The file is cut into parts at subject boundaries (one task per part, so both worker processes
+work); each part reads its persons, and every chunk of persons is written (COPY) and evaluated in
+one transaction, so a retried task finds what was done and does the rest. The last part to finish
+closes the file. Every row ends up in exactly one place: a person's count in the database, or a
+``RowError`` with its line number, column, problem and raw line; the tallies must balance
+(read = accepted + rejected) or the file is failed loudly.
 """
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -12,23 +16,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count as Total
 from django.db.models import F
 from django.utils import timezone
 
 from audit import service as audit
-from intake.doj.group import FileStats, iter_persons, scan_subjects
+from eligibility.bulk import ChunkEntry, evaluate_chunk
+from eligibility.services import current_policy, office_today
+from intake.doj.group import Chunk, FileStats, iter_persons, plan_chunks, scan_subjects
 
-from ..models import Batch, RowError, SourceFile
+from ..models import Batch, RecordSnapshot, RowError, SourceFile
 from . import batches
 from .bulk import ChunkItem, write_chunk
 from .files import source_path
 
 log = logging.getLogger(__name__)
 ERROR_FLUSH = 2000
-
-
-def chunk_size() -> int:
-    return getattr(settings, "CMR_EVALUATION_CHUNK", 500)
+TALLIES = ("rows_read", "rows_accepted", "rows_rejected", "rows_repaired", "persons", "cycles", "counts",
+           "convictions")
 
 
 class _ErrorSink:
@@ -60,76 +65,132 @@ def _named_link(source: SourceFile) -> tuple[Path, tempfile.TemporaryDirectory]:
     return link, folder
 
 
-def process_doj_file(source: SourceFile, *, evaluate: bool = True) -> FileStats:
-    from intake.tasks import evaluate_persons
+def plan_file(source: SourceFile) -> int:
+    """Cut the file into parts for parallel tasks; returns how many parts to run."""
+    path, folder = _named_link(source)
+    try:
+        index = scan_subjects(path)
+        size = path.stat().st_size
+        wanted = max(1, min(settings.CMR_DOJ_PARTS, size // max(1, settings.CMR_DOJ_PART_MIN_BYTES)))
+        chunks = plan_chunks(path, wanted) if wanted > 1 else []
+    finally:
+        folder.cleanup()
+    parts = [{"chunk": dataclasses.asdict(c), "done": False, "stats": None} for c in chunks] or \
+        [{"chunk": None, "done": False, "stats": None}]
+    SourceFile.objects.filter(pk=source.pk, parts=[]).update(parts=parts, lines_total=index.lines)
+    return len(SourceFile.objects.get(pk=source.pk).parts)
 
+
+def process_part(source: SourceFile, number: int, *, evaluate: bool = True) -> None:
+    source.refresh_from_db()
+    part = source.parts[number]
+    if part["done"]:
+        return  # a redelivered message for a part already read
+    chunk = Chunk(**part["chunk"]) if part["chunk"] else None
     path, folder = _named_link(source)
     stats = FileStats(source.original_name)
     errors = _ErrorSink(source)
+    policy, _label = current_policy(source.office)
+    as_of = office_today(source.office)
+    size = settings.CMR_EVALUATION_CHUNK
     try:
-        index = scan_subjects(path)
-        SourceFile.objects.filter(pk=source.pk).update(lines_total=index.lines)
-        chunk: list[ChunkItem] = []
-        rows_seen = 0
+        pending: list[ChunkItem] = []
+        pending_rows = 0
 
-        def flush_chunk():
-            nonlocal chunk, rows_seen
-            person_ids = write_chunk(source, chunk)
-            errors.flush()
-            SourceFile.objects.filter(pk=source.pk).update(rows_read=rows_seen + errors.total,
-                                                           persons_built=F("persons_built") + len(person_ids))
-            batches.add(source.batch_id, persons_built=len(person_ids),
-                        cycles_built=sum(len(item.record.cycles) for item in chunk))
-            if evaluate and person_ids:
-                transaction.on_commit(lambda ids=person_ids: evaluate_persons.delay(ids, source.batch_id))
-            chunk = []
+        def flush():
+            nonlocal pending, pending_rows
+            with transaction.atomic():
+                written = write_chunk(source, pending)
+                if evaluate:
+                    evaluate_chunk(source.office, [ChunkEntry(w.person_id, w.snapshot_id, w.record) for w in written],
+                                   policy, as_of, batch_id=source.batch_id)
+                errors.flush()
+                SourceFile.objects.filter(pk=source.pk).update(rows_read=F("rows_read") + pending_rows,
+                                                               persons_built=F("persons_built") + len(written))
+                batches.add(source.batch_id, persons_built=len(written), persons_evaluated=len(written) if evaluate
+                            else 0, cycles_built=sum(len(w.record.cycles) for w in written))
+            pending, pending_rows = [], 0
 
-        for item in iter_persons(path, stats=stats, on_error=errors, index=index):
-            rows_seen += item.rows
+        for item in iter_persons(path, stats=stats, on_error=errors, index=scan_subjects(path), chunk=chunk):
+            pending_rows += item.rows
             needs_review = any(w.affects_eligibility for w in item.person.warnings)
-            chunk.append(ChunkItem(item.subject_id[:64], item.person, needs_review))
-            if len(chunk) >= chunk_size():
-                flush_chunk()
-        if chunk:
-            flush_chunk()
+            pending.append(ChunkItem(item.subject_id[:64], item.person, needs_review))
+            if len(pending) >= size:
+                flush()
+        if pending:
+            flush()
         errors.flush()
-    except Exception as error:
-        log.exception("DOJ file %s failed", source.pk)
-        errors.flush()
-        _finish(source, stats, failed=True, message=f"stopped: {type(error).__name__}: {error}")
-        raise
     finally:
         folder.cleanup()
-    if not stats.balanced:
-        _finish(source, stats, failed=True,
-                message=f"row accounting does not balance: read {stats.rows_read}, accepted {stats.rows_accepted}, "
-                        f"rejected {stats.rows_rejected}")
-        return stats
-    nothing = stats.rows_accepted == 0
-    message = stats.file_problem or ""
-    if not message:
-        message = (f"{stats.rows_read} rows read: {stats.rows_accepted} imported"
-                   f"{f' ({stats.rows_repaired} repaired)' if stats.rows_repaired else ''}, "
-                   f"{stats.rows_rejected} rejected; {stats.persons} persons, {stats.convictions} convictions")
-    if stats.cii_conflicts:
-        message += f"; {len(stats.cii_conflicts)} CII(s) appear under several SUBJECT_IDs"
-    _finish(source, stats, failed=nothing, message=message)
-    return stats
+    tallies = {name: getattr(stats, name) for name in TALLIES}
+    tallies["file_problem"] = stats.file_problem
+    _finish_part(source.pk, number, tallies)
 
 
-def _finish(source: SourceFile, stats: FileStats, *, failed: bool, message: str) -> None:
+def _finish_part(file_id: int, number: int, tallies: dict) -> None:
+    with transaction.atomic():
+        source = SourceFile.objects.select_for_update().select_related("office").get(pk=file_id)
+        parts = source.parts
+        if parts[number]["done"]:
+            return
+        parts[number].update(done=True, stats=tallies)
+        SourceFile.objects.filter(pk=file_id).update(parts=parts)
+        if not all(p["done"] for p in parts):
+            return
+    close_file(source, parts)
+
+
+def close_file(source: SourceFile, parts: list[dict]) -> None:
+    total = {name: sum((p["stats"] or {}).get(name, 0) for p in parts) for name in TALLIES}
+    problem = next((p["stats"]["file_problem"] for p in parts if p["stats"] and p["stats"].get("file_problem")), None)
+    rejected_recorded = RowError.objects.filter(source_file=source).count()
+    balanced = total["rows_read"] == total["rows_accepted"] + total["rows_rejected"]
+    conflicts = _cii_conflicts(source)
+    if not balanced or rejected_recorded != total["rows_rejected"]:
+        message = (f"row accounting does not balance: read {total['rows_read']}, accepted {total['rows_accepted']}, "
+                   f"rejected {total['rows_rejected']}, errors recorded {rejected_recorded}")
+        _finish(source, total, failed=True, message=message, warnings=conflicts)
+        return
+    if problem and not total["rows_accepted"]:
+        _finish(source, total, failed=True, message=problem, warnings=conflicts)
+        return
+    repaired = f" ({total['rows_repaired']} repaired)" if total["rows_repaired"] else ""
+    message = (f"{total['rows_read']} rows read: {total['rows_accepted']} imported{repaired}, "
+               f"{total['rows_rejected']} rejected; {total['persons']} persons, {total['convictions']} convictions")
+    if conflicts:
+        message += f"; {len(conflicts)} CII(s) appear under several SUBJECT_IDs (kept as separate persons)"
+    _finish(source, total, failed=False, message=message, warnings=conflicts)
+
+
+def _cii_conflicts(source: SourceFile) -> list[str]:
+    """CIIs that more than one SUBJECT_ID of this file carries (a data problem the DOJ must explain)."""
+    rows = (RecordSnapshot.objects.filter(source_file=source).exclude(person__cii="")
+            .values("person__cii").annotate(subjects=Total("subject_key", distinct=True)).filter(subjects__gt=1)
+            .order_by("person__cii"))
+    conflicts = []
+    for row in rows[:200]:
+        subjects = RecordSnapshot.objects.filter(source_file=source, person__cii=row["person__cii"]).values_list(
+            "subject_key", flat=True)
+        conflicts.append(f"CII {row['person__cii']} appears under SUBJECT_IDs {', '.join(sorted(subjects))}")
+    return conflicts
+
+
+def _finish(source: SourceFile, total: dict, *, failed: bool, message: str, warnings: list[str]) -> None:
     status = SourceFile.Status.FAILED if failed else SourceFile.Status.DONE
     SourceFile.objects.filter(pk=source.pk).update(
-        status=status, message=message[:2000], rows_read=stats.rows_read, rows_accepted=stats.rows_accepted,
-        rows_rejected=stats.rows_rejected, processed_at=timezone.now(),
-        warnings=stats.cii_conflict_warnings[:200],
+        status=status, message=message[:2000], rows_read=total["rows_read"], rows_accepted=total["rows_accepted"],
+        rows_rejected=total["rows_rejected"], processed_at=timezone.now(), warnings=warnings,
     )
     Batch.objects.filter(pk=source.batch_id).update(
-        rows_read=F("rows_read") + stats.rows_read, rows_accepted=F("rows_accepted") + stats.rows_accepted,
-        rows_rejected=F("rows_rejected") + stats.rows_rejected,
+        rows_read=F("rows_read") + total["rows_read"], rows_accepted=F("rows_accepted") + total["rows_accepted"],
+        rows_rejected=F("rows_rejected") + total["rows_rejected"],
     )
-    audit.record("file.processed" if not failed else "file.failed", office=source.office, obj=source,
-                 actor_label="worker", after={"rows_read": stats.rows_read, "accepted": stats.rows_accepted,
-                                              "rejected": stats.rows_rejected, "persons": stats.persons,
-                                              "message": message[:500]})
+    audit.record("file.failed" if failed else "file.processed", office=source.office, obj=source,
+                 actor_label="worker", after={**total, "message": message[:500]})
     batches.file_finished(source, failed=failed)
+
+
+def process_doj_file(source: SourceFile, *, evaluate: bool = True) -> None:
+    """The whole file in this process, part after part (CLI --now, tests)."""
+    for number in range(plan_file(source)):
+        process_part(source, number, evaluate=evaluate)

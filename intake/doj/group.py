@@ -1,0 +1,650 @@
+"""Rows -> :class:`~eligibility.engine.record.Person` records, streamed one subject at a time.
+
+Grouping keys, from the DOJ layout:
+
+* **person** = SUBJECT_ID, the file's own key (``Person.person_key``). The CII is the person's
+  identity across files (``Person.cii``); when one CII appears under several SUBJECT_IDs the
+  persons are kept apart and the conflict is listed in :attr:`FileStats.cii_conflicts`.
+* **cycle** = CYC_ORDER; when it is blank or not a number (both happen in the samples) the cycle
+  position of CNT_ORDER (its first three digits) stands in.
+* **event** = the step: STP_ORDER (or CNT_ORDER's step digits) together with the step's type and
+  date, so an arrest and a court action are never folded together even when the file leaves
+  STP_ORDER blank.
+* **count** = CNT_ORDER within the event. A count with several sentence parts arrives as several
+  rows with the same CNT_ORDER; they become one :class:`Count` whose disposition holds every
+  part, and whose ``refs`` name every row.
+
+Each count keeps one :class:`SourceRef` per row (file name, line, RECORD_ID in ``text``), so
+results join back to the file; an event's rows are its counts' rows, which keeps
+``Person.source_rows`` equal to the rows it was built from.
+
+**Streaming and non-contiguous subjects.** A quick first pass (:func:`scan_subjects`, about a
+tenth of the time of the whole read) records where each subject's rows run, by byte offset. Subjects whose
+rows form one run (the normal export) are yielded as soon as their run ends. Subjects whose rows
+are split into several runs are skipped in the main pass and rebuilt afterwards by re-reading
+just their byte ranges, so every subject is yielded exactly once and complete, in bounded memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from eligibility.engine.code_section import CodeSection
+from eligibility.engine.record import (
+    Count,
+    Cycle,
+    DispositionKind,
+    Event,
+    EventKind,
+    Name,
+    ParseWarning,
+    Person,
+    SourceRef,
+)
+
+from .columns import (
+    CNT_ORDER,
+    CYC_DATE,
+    CYC_ORDER,
+    FBI_NUMBER,
+    GENDER,
+    PRI_DOB,
+    PRI_NAME,
+    RACE_CODE,
+    RACE_DESCR,
+    RECORD_ID,
+    STP_EVENT_DATE,
+    STP_ORDER,
+    STP_TYPE_CODE,
+    STP_TYPE_DESCR,
+    SUBJECT_ID,
+)
+from .normalize import INVALID, build_count, build_event, cii_of, event_kind, merge_row, parse_date
+from .reader import (
+    _LATIN1_FOR_SURROGATE,
+    MAX_RECORD_BYTES,
+    MAX_RECORD_LINES,
+    DojReader,
+    Row,
+    RowError,
+    file_problem,
+)
+
+# Errors are streamed to ``on_error``; only this many are also kept on the stats object.
+MAX_KEPT_ERRORS = 10_000
+
+
+@dataclass(slots=True)
+class PersonBatchItem:
+    person: Person
+    subject_id: str
+    rows: int  # accepted rows the person was built from
+    first_line: int
+    # True when the subject's rows were split across the file and were re-read by offset.
+    regrouped: bool = False
+
+
+@dataclass
+class FileStats:
+    source: str
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_repaired: int = 0
+    persons: int = 0
+    cycles: int = 0
+    events: int = 0
+    counts: int = 0
+    convictions: int = 0
+    # Keyed by the shared CodeSection objects (None: offense not recognized); see the property.
+    conviction_sections: Counter[CodeSection | None] = field(default_factory=Counter, repr=False)
+    header: bool = False
+    width: int = 95
+    file_problem: str | None = None
+    noncontiguous_subjects: int = 0
+    cii_conflicts: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    errors_not_kept: int = 0
+    # CII -> the first SUBJECT_ID seen with it; what finds conflicts, also across chunks.
+    cii_first: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def merge(self, other: FileStats) -> None:
+        """Add the tallies of another chunk of the same file (see :func:`plan_chunks`)."""
+        for name in ("rows_read", "rows_accepted", "rows_rejected", "rows_repaired", "persons", "cycles",
+                     "events", "counts", "convictions", "errors_not_kept"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.conviction_sections.update(other.conviction_sections)
+        self.header = self.header or other.header
+        self.width = other.width
+        self.noncontiguous_subjects = max(self.noncontiguous_subjects, other.noncontiguous_subjects)
+        room = MAX_KEPT_ERRORS - len(self.errors)
+        self.errors.extend(other.errors[:room])
+        self.errors.sort(key=lambda e: e.line_number)
+        self.errors_not_kept += max(0, len(other.errors) - room)
+        for cii, subjects in other.cii_conflicts.items():
+            for subject in subjects:
+                _note_cii(self, cii, subject)
+        for cii, subject in other.cii_first.items():
+            _note_cii(self, cii, subject)
+        self.file_problem = file_problem(True, self.rows_read, self.rows_accepted, self.header)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_accepted + self.rows_rejected
+
+    @property
+    def convictions_by_section(self) -> Counter[str]:
+        """Convictions per normalized code section, ``"HS 11357(b)"``; ``UNRECOGNIZED`` for the rest."""
+        return Counter({str(section) if section else "UNRECOGNIZED": n
+                        for section, n in self.conviction_sections.items()})
+
+    @property
+    def cii_conflict_warnings(self) -> list[str]:
+        return [f"CII {cii} appears under SUBJECT_IDs {', '.join(sids)}"
+                for cii, sids in self.cii_conflicts.items()]
+
+
+def _note_cii(stats: FileStats, cii: str, subject: str) -> None:
+    first = stats.cii_first.setdefault(cii, subject)
+    if first != subject:
+        subjects = stats.cii_conflicts.setdefault(cii, [first])
+        if subject not in subjects:
+            subjects.append(subject)
+
+
+@dataclass(slots=True)
+class SubjectIndex:
+    """Where each subject's rows lie: only split subjects keep their runs."""
+
+    subjects: int = 0
+    lines: int = 0
+    # SUBJECT_ID -> [(start byte, end byte, first line number), ...] for subjects in 2+ runs.
+    split: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    # Every run of every subject, kept only by a scan of one chunk, for :func:`merge_indexes`.
+    runs: dict[bytes, list[tuple[int, int, int]]] | None = field(default=None, repr=False)
+
+
+_new = object.__new__
+_set = object.__setattr__  # SourceRef is frozen
+
+
+def _subject_of(raw: bytes) -> bytes:
+    """SUBJECT_ID as bytes, cut out without decoding: the index pass runs on every line."""
+    first = raw.find(b",")
+    second = raw.find(b",", first + 1) if first >= 0 else -1
+    if second < 0:
+        return b""
+    third = raw.find(b",", second + 1)
+    if b'"' in raw[: third if third >= 0 else len(raw)]:
+        # A quoted field among the first three: let csv place the commas (Latin-1 is 1:1 on bytes).
+        fields = next(csv.reader([raw.decode("latin-1").rstrip("\r\n")]), [])
+        return fields[SUBJECT_ID].encode("latin-1").strip() if len(fields) > SUBJECT_ID else b""
+    return raw[second + 1:third if third >= 0 else len(raw)].strip()
+
+
+def _as_text(subject: bytes) -> str:
+    """The SUBJECT_ID as the reader decodes it (UTF-8, undecodable bytes as Latin-1)."""
+    try:
+        return subject.decode("utf-8")
+    except UnicodeDecodeError:
+        return subject.decode("utf-8", "surrogateescape").translate(_LATIN1_FOR_SURROGATE)
+
+
+def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -> SubjectIndex:
+    """First pass: find subjects whose rows are not contiguous, with their byte ranges.
+
+    Records spanning lines (a quoted newline) are followed exactly as the reader follows them,
+    including its give-up rule for a stray quote, so both passes see the same subject runs.
+    With ``chunk`` only that part is scanned, in parallel with the others; combine the parts
+    with :func:`merge_indexes`.
+    """
+    index = SubjectIndex()
+    runs: dict[bytes, tuple[int, int, int] | list[tuple[int, int, int]]] = {}
+    split: dict[bytes, list[tuple[int, int, int]]] = {}
+    current = None
+    run_start = run_line = 0
+    offset = chunk.start if chunk is not None else 0
+    end = chunk.end if chunk is not None else None
+    line = chunk.first_line - 1 if chunk is not None else 0
+    with open(path, "rb", buffering=1 << 20) as handle:
+        handle.seek(offset)
+        readline = handle.readline
+        while True:
+            if end is not None and offset >= end:
+                break
+            raw = readline()
+            if not raw:
+                break
+            start = offset
+            offset += len(raw)
+            line += 1
+            first_line = line
+            if raw.count(b'"') & 1:
+                record, closed, taken = raw, False, 0
+                while taken < MAX_RECORD_LINES and len(record) < MAX_RECORD_BYTES:
+                    more = readline()
+                    if not more:
+                        break
+                    taken += 1
+                    record += more
+                    if more.count(b'"') & 1:
+                        closed = True
+                        break
+                if closed:
+                    raw = record
+                    offset = start + len(record)
+                    line += taken
+                else:
+                    # The reader rejects this line alone and reads on from the next one.
+                    handle.seek(offset)
+            if raw.isspace():
+                continue
+            subject = _subject_of(raw)
+            if subject != current:
+                if current is not None:
+                    _close_run(runs, split, current, (run_start, start, run_line))
+                current, run_start, run_line = subject, start, first_line
+        if current is not None:
+            _close_run(runs, split, current, (run_start, offset, run_line))
+    index.subjects = len(runs)
+    index.lines = line
+    index.split = {_as_text(subject): ranges for subject, ranges in split.items()}
+    if chunk is not None:
+        index.runs = {subject: [r] if isinstance(r, tuple) else r for subject, r in runs.items()}
+    return index
+
+
+def merge_indexes(parts: list[SubjectIndex]) -> SubjectIndex:
+    """One file's index from the indexes of its chunks, given in file order."""
+    every: dict[bytes, list[tuple[int, int, int]]] = {}
+    lines = 0
+    for part in parts:
+        lines = max(lines, part.lines)
+        for subject, runs in (part.runs or {}).items():
+            known = every.get(subject)
+            if known is None:
+                every[subject] = list(runs)
+            elif known[-1][1] == runs[0][0]:
+                # The same run, cut by a chunk boundary: one run, not a split subject.
+                known[-1] = (known[-1][0], runs[0][1], known[-1][2])
+                known.extend(runs[1:])
+            else:
+                known.extend(runs)
+    split = {_as_text(subject): runs for subject, runs in every.items() if len(runs) > 1}
+    return SubjectIndex(subjects=len(every), lines=lines, split=split)
+
+
+def _close_run(runs, split, subject: bytes, run: tuple[int, int, int]) -> None:
+    previous = runs.get(subject)
+    if previous is None:
+        runs[subject] = run
+    elif isinstance(previous, tuple):
+        runs[subject] = split[subject] = [previous, run]
+    else:
+        previous.append(run)
+
+
+class PersonBuilder:
+    """Collects one subject's rows; :meth:`finish` orders them into a :class:`Person`."""
+
+    __slots__ = ("source", "person", "cycles", "events", "counts", "event_order", "rows", "first_line",
+                 "_last_name", "_last_dob", "_bad_dates")
+
+    def __init__(self, source: str, subject_id: str, first: Row) -> None:
+        f = first.fields
+        self.source = source
+        cii = cii_of(f)
+        self.person = Person(source=source, person_key=subject_id, cii=cii, sex=f[GENDER].strip(),
+                             race=f[RACE_DESCR].strip() or f[RACE_CODE].strip(), source_kind="doj")
+        identifiers = self.person.identifiers
+        identifiers["SUBJECT_ID"] = subject_id
+        if cii:
+            identifiers["CII"] = cii
+        if f[FBI_NUMBER].strip():
+            identifiers["FBI"] = f[FBI_NUMBER].strip()
+        if f[RACE_CODE].strip():
+            identifiers["RACE_CODE"] = f[RACE_CODE].strip()
+        self.cycles: dict[int, Cycle] = {}
+        self.events: dict[tuple, Event] = {}
+        self.counts: dict[object, tuple[Event, Count]] = {}
+        self.event_order: dict[int, tuple[int, int]] = {}  # id(event) -> (cycle, step) for sorting
+        self.rows = 0
+        self.first_line = first.line_number
+        self._last_name = None
+        self._last_dob = None
+        self._bad_dates: set[str] = set()
+
+    def add(self, row: Row) -> None:
+        f = row.fields
+        self.rows += 1
+        if f[PRI_NAME] is not self._last_name and f[PRI_NAME] != self._last_name:
+            self._name(f[PRI_NAME])
+        if f[PRI_DOB] != self._last_dob:
+            self._dob(f[PRI_DOB], row)
+        # SourceRef(source, line, None, RECORD_ID) without the frozen dataclass's slower __init__.
+        ref = _new(SourceRef)
+        _set(ref, "source", self.source)
+        _set(ref, "line", row.line_number)
+        _set(ref, "page", None)
+        _set(ref, "text", f[RECORD_ID].strip())
+        cnt = f[CNT_ORDER].strip()
+        key = (f[CYC_ORDER], f[STP_ORDER], f[STP_EVENT_DATE], f[STP_TYPE_DESCR], cnt[:6])
+        event = self.events.get(key)
+        if event is None:
+            event = self._event(f, key, cnt, ref)
+        # CNT_ORDER is unique per count within a subject; the event check guards against files
+        # where it is not, so a row never lands in another step's count.
+        count_key = cnt or row.line_number
+        found = self.counts.get(count_key)
+        if found is not None and found[0] is not event:
+            count_key = (key, count_key)
+            found = self.counts.get(count_key)
+        if found is not None:
+            merge_row(found[1], f, ref, event)
+        else:
+            count = build_count(f, len(event.counts) + 1, ref, event)
+            if row.repair:
+                # Repairs are unambiguous by construction; only a rejoined offense or disposition
+                # text is worth a reviewer's look.
+                count.warnings.append(ParseWarning(f"row repaired on reading: {row.repair}", ref,
+                                                   affects_eligibility="OFFENSE" in row.repair
+                                                   or "DISP_DESCR" in row.repair))
+            if row.notes:
+                count.warnings.extend(ParseWarning(note, ref, affects_eligibility=False)
+                                      for note in row.notes)
+            event.counts.append(count)
+            self.counts[count_key] = (event, count)
+
+    def _name(self, raw: str) -> None:
+        self._last_name = raw
+        # "LAST,FIRST M" as the DOJ writes it; stray spaces ("MAUL, DARTH") would make a
+        # second name out of the same one.
+        name = ",".join(" ".join(part.split()) for part in raw.split(",", 1))
+        if name and all(n.full != name for n in self.person.names):
+            self.person.names.append(Name(f"{len(self.person.names) + 1:02d}", name))
+
+    def _dob(self, raw: str, row: Row) -> None:
+        self._last_dob = raw
+        dob = parse_date(raw)
+        if dob is INVALID:
+            self.person.warnings.append(ParseWarning(
+                f"PRI_DOB {raw.strip()!r} is not a date", SourceRef(self.source, row.line_number)))
+        elif dob is not None:
+            if self.person.dob is None:
+                self.person.dob = dob
+            elif dob != self.person.dob and dob not in self.person.other_dobs:
+                self.person.other_dobs.append(dob)
+
+    def _event(self, f: list[str], key: tuple[str, ...], cnt: str, ref: SourceRef) -> Event:
+        cycle_text = f[CYC_ORDER].strip()
+        if cycle_text.isdigit():
+            cycle_number = int(cycle_text)
+        else:
+            cycle_number = int(cnt[:3]) if cnt[:3].isdigit() else 0
+        step_text = f[STP_ORDER].strip()
+        if step_text.isdigit():
+            step = int(step_text)
+        else:
+            step = int(cnt[3:6]) if cnt[3:6].isdigit() else 0
+        # Raw keys differ on spacing or placeholders ("x", "y" in bad.csv); the step they name
+        # is the same when the numbers, date and type agree.
+        normalized = (cycle_number, step, f[STP_EVENT_DATE].strip(), f[STP_TYPE_DESCR].strip().upper())
+        event = self.events.get(normalized)
+        if event is not None:
+            self.events[key] = event
+            return event
+        date = parse_date(f[STP_EVENT_DATE])
+        kind = event_kind(f[STP_TYPE_DESCR] if f[STP_TYPE_DESCR].strip() else f[STP_TYPE_CODE])
+        warning = None
+        if date is INVALID:
+            warning = ParseWarning(f"STP_EVENT_DATE {f[STP_EVENT_DATE].strip()!r} is not a date", ref)
+            date = None
+        event = build_event(f, kind, date)
+        if warning is not None:
+            event.warnings.append(warning)
+        if kind == EventKind.DECEASED:
+            self.person.deceased = True
+        cycle = self.cycles.get(cycle_number)
+        if cycle is None:
+            cycle_date = parse_date(f[CYC_DATE])
+            if cycle_date is INVALID:
+                if f[CYC_DATE].strip() not in self._bad_dates:
+                    self._bad_dates.add(f[CYC_DATE].strip())
+                    self.person.warnings.append(ParseWarning(
+                        f"CYC_DATE {f[CYC_DATE].strip()!r} is not a date; the cycle is dated by its "
+                        "earliest step", ref, affects_eligibility=False))
+                cycle_date = None
+            cycle = self.cycles[cycle_number] = Cycle(date=cycle_date, number=cycle_number)
+        cycle.events.append(event)
+        self.events[key] = self.events[normalized] = event
+        self.event_order[id(event)] = (step, len(self.event_order))
+        return event
+
+    def finish(self) -> Person:
+        person = self.person
+        order = self.event_order
+        for number in sorted(self.cycles):
+            cycle = self.cycles[number]
+            # Steps in STP_ORDER, then in order of appearance (stable for files without it).
+            cycle.events.sort(key=lambda e: order[id(e)])
+            if cycle.date is None:
+                dates = [e.date for e in cycle.events if e.date is not None]
+                cycle.date = min(dates) if dates else None
+            person.cycles.append(cycle)
+        return person
+
+
+class _Run:
+    """The mutable state of one :func:`iter_persons` call."""
+
+    def __init__(self, source: str, stats: FileStats, on_error: Callable[[RowError], None] | None) -> None:
+        self.source = source
+        self.stats = stats
+        self.on_error = on_error
+
+    def error(self, error: RowError) -> None:
+        stats = self.stats
+        if len(stats.errors) < MAX_KEPT_ERRORS:
+            stats.errors.append(error)
+        else:
+            stats.errors_not_kept += 1
+        if self.on_error is not None:
+            self.on_error(error)
+
+    def item(self, builder: PersonBuilder, subject: str, regrouped: bool = False) -> PersonBatchItem:
+        person = builder.finish()
+        stats = self.stats
+        sections = stats.conviction_sections
+        stats.persons += 1
+        stats.cycles += len(person.cycles)
+        for cycle in person.cycles:
+            stats.events += len(cycle.events)
+            for event in cycle.events:
+                stats.counts += len(event.counts)
+                if event.kind is EventKind.COURT:
+                    for count in event.counts:
+                        for disposition in count.dispositions:
+                            if disposition.kind is DispositionKind.CONVICTED:
+                                stats.convictions += 1
+                                sections[count.code_section] += 1
+                                break
+        if person.cii:
+            _note_cii(stats, person.cii, subject)
+        return PersonBatchItem(person, subject, builder.rows, builder.first_line, regrouped)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A byte range of the file that starts on a subject's first row (see :func:`plan_chunks`)."""
+
+    number: int  # 0 for the chunk at the start of the file
+    start: int
+    end: int
+    first_line: int
+    width: int  # the layout found at the start of the file (94 or 95)
+
+
+def plan_chunks(path: str | os.PathLike[str], parts: int) -> list[Chunk]:
+    """Cut the file into about ``parts`` byte ranges, each starting where a subject starts.
+
+    For multiprocessing: build the :class:`SubjectIndex` once (``scan_subjects(path)``, or in
+    parallel with ``merge_indexes([scan_subjects(path, chunk=c) for c in chunks])``), then each
+    worker runs ``iter_persons(path, chunk=c, index=index)`` and the parent adds the workers'
+    :class:`FileStats` with :meth:`FileStats.merge` (``bench/bench_doj_read.py`` does this).
+    A cut is only placed between two lines that both parse as whole rows of the layout and name
+    different subjects, so a quoted newline is never cut through.
+    """
+    size = os.path.getsize(path)
+    probe = DojReader(path)
+    for _ in probe:
+        break
+    width = probe.counts.width
+    cuts = [0]
+    with open(path, "rb") as handle:
+        for part in range(1, max(parts, 1)):
+            cut = _next_subject_start(handle, max(size * part // parts, cuts[-1]), width, size)
+            if cut is not None and cut > cuts[-1]:
+                cuts.append(cut)
+        chunks = []
+        line = 1
+        previous = 0
+        handle.seek(0)
+        for number, (start, end) in enumerate(zip(cuts, [*cuts[1:], size])):
+            line += _count_newlines(handle, previous, start)
+            previous = start
+            chunks.append(Chunk(number, start, end, line, width))
+    return chunks
+
+
+def _count_newlines(handle, start: int, end: int) -> int:
+    handle.seek(start)
+    remaining = end - start
+    total = 0
+    while remaining > 0:
+        block = handle.read(min(remaining, 1 << 22))
+        if not block:
+            break
+        total += block.count(b"\n")
+        remaining -= len(block)
+    return total
+
+
+def _next_subject_start(handle, offset: int, width: int, size: int) -> int | None:
+    handle.seek(offset)
+    if offset:
+        handle.readline()  # finish the line the target offset falls in
+    position = handle.tell()
+    previous_subject = None
+    while position < size:
+        raw = handle.readline()
+        if not raw:
+            return None
+        fields = next(csv.reader([raw.decode("utf-8", "replace").rstrip("\r\n")]), [])
+        subject = fields[SUBJECT_ID].strip() if len(fields) == width else None
+        if subject and previous_subject and subject != previous_subject:
+            return position
+        previous_subject = subject
+        position += len(raw)
+    return None
+
+
+def iter_persons(path: str | os.PathLike[str], *, stats: FileStats | None = None,
+                 on_error: Callable[[RowError], None] | None = None,
+                 index: SubjectIndex | None = None, chunk: Chunk | None = None) -> Iterator[PersonBatchItem]:
+    """Yield every subject of a DOJ file once, as a complete :class:`Person`.
+
+    Pass a :class:`FileStats` to read the tallies (kept up to date while iterating, final when
+    the iterator is exhausted); ``on_error`` receives every rejected row as it is met.
+    ``index`` reuses a :func:`scan_subjects` result; ``SubjectIndex()`` skips the index pass for
+    a file known to be contiguous, and a subject that then reappears raises instead of being
+    yielded twice. With
+    ``chunk`` (from :func:`plan_chunks`) only that part of the file is read; the subjects whose
+    rows are split across the file are then rebuilt by chunk 0 alone.
+    """
+    source = os.path.basename(os.fspath(path))
+    stats = stats if stats is not None else FileStats(source)
+    index = index if index is not None else scan_subjects(path)
+    split = index.split
+    stats.noncontiguous_subjects = len(split)
+    run = _Run(source, stats, on_error)
+    if chunk is None:
+        reader = DojReader(path)
+    elif chunk.number == 0:
+        reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line))
+    else:
+        reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line), width=chunk.width)
+    counts = reader.counts
+    builder: PersonBuilder | None = None
+    current: str | None = None
+    emitted: set[str] = set()
+    normalize_rejected = 0
+
+    for result in reader:
+        if type(result) is RowError:
+            run.error(result)
+            continue
+        subject = result.fields[SUBJECT_ID].strip()
+        if subject != current:
+            if builder is not None:
+                emitted.add(current)
+                yield run.item(builder, current)
+                builder = None
+            current = subject
+            if not subject:
+                pass
+            elif subject in split:
+                continue
+            else:
+                if subject in emitted:
+                    # Only with an index from elsewhere (``SubjectIndex()`` trusts the file to be
+                    # contiguous) or a file changed between passes: never yield a partial person.
+                    raise RuntimeError(f"SUBJECT_ID {subject} reappears at line {result.line_number} after its "
+                                       "rows ended, and the subject index does not list it as split; "
+                                       "read again with index=None")
+                builder = PersonBuilder(source, subject, result)
+        if not subject:
+            normalize_rejected += 1
+            run.error(RowError(result.line_number, "SUBJECT_ID", "empty SUBJECT_ID: the row cannot be "
+                               "attributed to a person", result.raw_line, result.offset))
+            continue
+        if builder is not None:
+            builder.add(result)
+    if builder is not None:
+        emitted.add(current)
+        yield run.item(builder, current)
+
+    stats.header = counts.header
+    stats.width = counts.width
+    if chunk is None:
+        stats.file_problem = counts.file_problem
+    stats.rows_read = counts.read
+    stats.rows_accepted = counts.accepted - normalize_rejected
+    stats.rows_rejected = counts.rejected + normalize_rejected
+    stats.rows_repaired = counts.repaired
+
+    # Second pass: subjects split across the file, each re-read from its own byte ranges.
+    for subject, runs in split.items() if chunk is None or chunk.number == 0 else ():
+        if not subject:
+            continue
+        builder = None
+        for start, end, line in runs:
+            for result in DojReader(path, byte_range=(start, end, line), width=stats.width):
+                # Errors were reported by the main pass; a header line is not a subject's row.
+                if type(result) is not Row or result.fields[SUBJECT_ID].strip() != subject:
+                    continue
+                if builder is None:
+                    builder = PersonBuilder(source, subject, result)
+                builder.add(result)
+        if builder is not None:
+            yield run.item(builder, subject, regrouped=True)
+
+
+def read_file(path: str | os.PathLike[str]) -> tuple[list[Person], FileStats]:
+    """Whole-file convenience for small files and tests; large files should iterate."""
+    stats = FileStats(os.path.basename(os.fspath(path)))
+    persons = [item.person for item in iter_persons(path, stats=stats)]
+    return persons, stats

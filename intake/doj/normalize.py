@@ -1,0 +1,441 @@
+"""DOJ row fields -> the normalized record's pieces (:mod:`eligibility.engine.record`).
+
+Every text-to-fact reading here is cached per distinct string: a million-row file holds a few
+thousand distinct offense descriptions, dispositions and dates, so the regex in
+:func:`~eligibility.engine.code_section.parse_charge` runs a few thousand times, not a million.
+Cached values are immutable (``Charge``, ``SentencePart``, ``date``) and shared between counts.
+
+Which bad values reject a row, and which only warn:
+
+* **Rejected:** an empty SUBJECT_ID. The row cannot be given to anyone, and guessing the person
+  would attach a conviction to the wrong record.
+* **Kept, with a warning:** every unparseable date or value. A court row whose date cannot be
+  read is still a conviction; dropping it would make a person look as if they had no prior (or
+  no eligible count). The date becomes ``None`` and the warning marks the count for attorney
+  review (``affects_eligibility=True``) when it is a step, disposition or birth date; a sentence
+  length that is not a number warns the same way. A bad CYC_DATE only falls back on the cycle's
+  earliest step date and does not block anything (``affects_eligibility=False``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from eligibility.engine.code_section import Charge, is_see_comment, parse_charge, parse_comment_charge
+from eligibility.engine.record import (
+    Count,
+    Disposition,
+    DispositionKind,
+    Event,
+    EventKind,
+    Level,
+    ParseWarning,
+    RegistrationKind,
+    SentenceKind,
+    SentencePart,
+    SourceRef,
+)
+
+from .columns import (
+    CII_NUMBER,
+    COMMENT_TEXT,
+    CONV_OFFENSE_DESCR,
+    CONV_OFFENSE_QUAL_LST,
+    CONV_OFFENSE_TOC,
+    CONV_STAT_DESCR,
+    DISP_DATE,
+    DISP_DESCR,
+    DISP_OFFENSE_DESCR,
+    DISP_OFFENSE_QUAL_LST,
+    DISP_OFFENSE_TOC,
+    FE_NUM_CRT_CASE,
+    OFFENSE_DESCR,
+    OFFENSE_QUAL_LST,
+    OFFENSE_TOC,
+    REQ_CII_NUMBER,
+    SENT_LENGTH,
+    SENT_LOC_DESCR,
+    SENT_TIME_CODE,
+    SENT_TIME_DESCR,
+    STP_EVENT_DATE,
+    STP_ORI_CNTY_NAME,
+    STP_ORI_DESCR,
+    STP_TYPE_CODE,
+    STP_TYPE_DESCR,
+)
+
+# A cache that outgrows this is fed unique junk; starting over bounds memory at no real cost.
+_CACHE_LIMIT = 200_000
+
+
+class _Invalid:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()  # a date field holding something that is not a date
+
+_EMPTY_VALUES = frozenset(("", "NULL", "00000000"))
+_date_cache: dict[str, dt.date | None | _Invalid] = {}
+
+
+def parse_date(text: str) -> dt.date | None | _Invalid:
+    """``YYYYMMDD`` -> date; empty or ``NULL`` -> None; anything else -> :data:`INVALID`."""
+    try:
+        return _date_cache[text]
+    except KeyError:
+        pass
+    value = text.strip().upper()
+    result: dt.date | None | _Invalid
+    if value in _EMPTY_VALUES:
+        result = None
+    elif len(value) == 8 and value.isdigit():
+        try:
+            result = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            result = INVALID
+    else:
+        result = INVALID
+    if len(_date_cache) > _CACHE_LIMIT:
+        _date_cache.clear()
+    _date_cache[text] = result
+    return result
+
+
+_charge_cache: dict[str, tuple[Charge | None, str] | None] = {}  # None: "see comment"
+_comment_cache: dict[str, tuple[Charge | None, str]] = {}
+
+
+def charge_of(offense_descr: str, comment: str = "") -> tuple[Charge | None, str]:
+    """The charge a row names and the text it was read from.
+
+    ``SEE COMMENT FOR CHARGE`` sends the reader to COMMENT_TEXT, as the DOJ layout says.
+    """
+    try:
+        result = _charge_cache[offense_descr]
+    except KeyError:
+        text = offense_descr.strip()
+        result = None if is_see_comment(text) else (parse_charge(text), text)
+        if len(_charge_cache) > _CACHE_LIMIT:
+            _charge_cache.clear()
+        _charge_cache[offense_descr] = result
+    if result is not None:
+        return result
+    try:
+        return _comment_cache[comment]
+    except KeyError:
+        text = comment.strip()
+        found = _comment_cache[comment] = (parse_comment_charge(text), text)
+        if len(_comment_cache) > _CACHE_LIMIT:
+            _comment_cache.clear()
+        return found
+
+
+# Order matters: the first matching phrase wins ("CONVICTED-..." before anything else).
+_DISPOSITION_PHRASES: tuple[tuple[str, DispositionKind], ...] = (
+    ("CONVICTED", DispositionKind.CONVICTED),
+    ("1203.4", DispositionKind.SET_ASIDE),
+    ("DISMISSED PER", DispositionKind.SET_ASIDE),
+    ("11361.8", DispositionKind.RELIEF_GRANTED),
+    ("RELIEF GRANTED", DispositionKind.RELIEF_GRANTED),
+    ("REDESIGNATED", DispositionKind.RELIEF_GRANTED),
+    ("RESENTENCED", DispositionKind.RELIEF_GRANTED),
+    ("REDUCED TO MISD", DispositionKind.REDUCED_TO_MISDEMEANOR),
+    ("17(B)", DispositionKind.REDUCED_TO_MISDEMEANOR),
+    ("REDUCED TO INFRACTION", DispositionKind.REDUCED_TO_INFRACTION),
+    ("SEALED", DispositionKind.SEALED),
+    ("PROB REVOKED", DispositionKind.PROBATION_REVOKED),
+    ("PROBATION REVOKED", DispositionKind.PROBATION_REVOKED),
+    ("SENTENCE MODIFIED", DispositionKind.SENTENCE_MODIFIED),
+    ("ACQUITTED", DispositionKind.ACQUITTED),
+    ("NOT GUILTY", DispositionKind.ACQUITTED),
+    ("PROS REL", DispositionKind.PROSECUTOR_REJECTED),
+    ("PROSECUTOR REJECTED", DispositionKind.PROSECUTOR_REJECTED),
+    ("DA REJECT", DispositionKind.PROSECUTOR_REJECTED),
+    ("COMPLAINT DENIED", DispositionKind.PROSECUTOR_REJECTED),
+    ("DISMISSED", DispositionKind.DISMISSED),
+    ("CHARGE DROPPED", DispositionKind.DISMISSED),
+    ("PENDING", DispositionKind.PENDING),
+)
+_disposition_cache: dict[str, DispositionKind | None] = {}
+
+
+def disposition_kind(text: str) -> DispositionKind | None:
+    """``CONVICTED-JAIL`` -> CONVICTED, ``DISMISSED/CHARGE DROPPED`` -> DISMISSED; ``""`` -> None."""
+    try:
+        return _disposition_cache[text]
+    except KeyError:
+        pass
+    value = text.strip().upper()
+    result: DispositionKind | None = None
+    if value and value != "NULL":
+        result = DispositionKind.OTHER
+        if value.startswith("CONVICTED"):
+            result = DispositionKind.CONVICTED
+        else:
+            for phrase, kind in _DISPOSITION_PHRASES:
+                if phrase in value:
+                    result = kind
+                    break
+    if len(_disposition_cache) > _CACHE_LIMIT:
+        _disposition_cache.clear()
+    _disposition_cache[text] = result
+    return result
+
+
+_EVENT_PHRASES: tuple[tuple[str, EventKind], ...] = (
+    ("SUPPLEMENTAL ARR", EventKind.SUPPLEMENTAL_ARREST),
+    ("ARREST", EventKind.ARREST),
+    ("DETAINED", EventKind.ARREST),
+    ("CITED", EventKind.ARREST),
+    ("COURT", EventKind.COURT),
+    ("REGISTRATION", EventKind.REGISTRATION),
+    ("DECEASED", EventKind.DECEASED),
+    ("DEATH", EventKind.DECEASED),
+    ("PROBATION", EventKind.PROBATION),
+    ("CUSTODY", EventKind.CUSTODY),
+    ("JAIL", EventKind.CUSTODY),
+    ("CDC", EventKind.CUSTODY),
+    ("CDCR", EventKind.CUSTODY),
+    ("PRISON", EventKind.CUSTODY),
+    ("CYA", EventKind.CUSTODY),
+    ("APPLICANT", EventKind.APPLICANT),
+    ("MENTAL", EventKind.MENTAL_HEALTH),
+)
+_event_cache: dict[str, EventKind] = {}
+
+
+def event_kind(text: str) -> EventKind:
+    """STP_TYPE_DESCR -> kind: ``ARREST/DETAINED/CITED`` is an arrest, ``COURT ACTION`` court."""
+    try:
+        return _event_cache[text]
+    except KeyError:
+        pass
+    value = text.strip().upper()
+    result = EventKind.OTHER
+    for phrase, kind in _EVENT_PHRASES:
+        if phrase in value:
+            result = kind
+            break
+    if len(_event_cache) > _CACHE_LIMIT:
+        _event_cache.clear()
+    _event_cache[text] = result
+    return result
+
+
+_SENTENCE_KINDS: tuple[tuple[str, SentenceKind], ...] = (
+    ("1170", SentenceKind.COUNTY_JAIL_1170H),
+    ("MANDATORY SUP", SentenceKind.MANDATORY_SUPERVISION),
+    ("PROB", SentenceKind.PROBATION),
+    ("PRISON", SentenceKind.PRISON),
+    ("CDC", SentenceKind.PRISON),
+    ("JAIL", SentenceKind.JAIL),
+    ("PAROLE", SentenceKind.PAROLE),
+    ("FINE", SentenceKind.FINE),
+    ("RESTITUTION", SentenceKind.RESTITUTION),
+    ("COMMUNITY SERV", SentenceKind.COMMUNITY_SERVICE),
+    ("CYA", SentenceKind.CYA),
+    ("YOUTH AUTH", SentenceKind.CYA),
+)
+_UNITS = {"D": "D", "DAY": "D", "DAYS": "D", "M": "M", "MO": "M", "MONTH": "M", "MONTHS": "M",
+          "Y": "Y", "YR": "Y", "YEAR": "Y", "YEARS": "Y"}
+_sentence_cache: dict[tuple[str, str, str, str], tuple[SentencePart | None, str]] = {}
+
+
+def sentence_part(location: str, length: str, unit_code: str, unit_descr: str = "") -> tuple[
+        SentencePart | None, str]:
+    """SENT_LOC_DESCR + SENT_LENGTH + SENT_TIME_CODE -> a part, and a problem ("" when none).
+
+    ``JAIL, 90, D`` is ``SentencePart(JAIL, 90, "D")``; ``FINE`` with no length is a part with
+    no amount. A length that is not a number keeps the part without an amount and reports it.
+    """
+    key = (location, length, unit_code, unit_descr)
+    try:
+        return _sentence_cache[key]
+    except KeyError:
+        pass
+    loc = location.strip().upper()
+    amount_text = length.strip()
+    unit_text = (unit_code.strip() or unit_descr.strip()).upper()
+    problem = ""
+    if not loc and not amount_text:
+        result: tuple[SentencePart | None, str] = (None, "")
+    else:
+        kind = SentenceKind.OTHER
+        for phrase, candidate in _SENTENCE_KINDS:
+            if phrase in loc:
+                kind = candidate
+                break
+        amount: int | None = None
+        unit = ""
+        if amount_text and amount_text.upper() != "NULL":
+            if amount_text.isdigit():
+                amount = int(amount_text)
+                unit = _UNITS.get(unit_text, "")
+                if not unit:
+                    problem = f"sentence length {amount_text} has no known unit ({unit_text!r})"
+                    amount = None
+            else:
+                problem = f"sentence length {amount_text!r} is not a number"
+        raw = " ".join(p for p in (loc, amount_text, unit_text) if p)
+        result = (SentencePart(kind, amount, unit, raw), problem)
+    if len(_sentence_cache) > _CACHE_LIMIT:
+        _sentence_cache.clear()
+    _sentence_cache[key] = result
+    return result
+
+
+def registration_kind(charge: Charge | None) -> RegistrationKind:
+    """290 PC marks a sex-offender registrant; 11590 HS narcotics; 457.1 PC arson."""
+    if charge is None:
+        return RegistrationKind.OTHER
+    section = charge.code_section
+    if section.code == "PC" and section.section == "290":
+        return RegistrationKind.SEX_OFFENDER
+    if section.code == "PC" and section.section.startswith("290."):
+        return RegistrationKind.SEX_OFFENDER
+    if section.code == "HS" and section.section == "11590":
+        return RegistrationKind.NARCOTICS
+    if section.code == "PC" and section.section == "457.1":
+        return RegistrationKind.ARSON
+    return RegistrationKind.OTHER
+
+
+_level_cache: dict[str, Level] = {}
+
+
+def level_of(text: str) -> Level:
+    try:
+        return _level_cache[text]
+    except KeyError:
+        if len(_level_cache) > _CACHE_LIMIT:
+            _level_cache.clear()
+        result = _level_cache[text] = Level.from_text(text)
+        return result
+
+
+def _attempted(qualifiers: str) -> bool:
+    value = qualifiers.upper()
+    return "ATT" in value or "664" in value
+
+
+def cii_of(fields: list[str]) -> str:
+    """CII_NUMBER, or the requested CII when the primary one is blank (as in ``bad.csv``)."""
+    return fields[CII_NUMBER].strip() or fields[REQ_CII_NUMBER].strip()
+
+
+def build_event(fields: list[str], kind: EventKind, date: dt.date | None) -> Event:
+    event = Event(kind, date, fields[STP_ORI_DESCR].strip(), fields[STP_ORI_CNTY_NAME].strip().upper())
+    if kind is EventKind.CUSTODY:
+        event.custody_kind = (fields[STP_TYPE_DESCR].strip() or fields[STP_TYPE_CODE].strip()).upper()
+    return event
+
+
+def build_count(fields: list[str], number: int, ref: SourceRef, event: Event) -> Count:
+    """One count from its first row; further rows of the same count go to :func:`merge_row`."""
+    charge, charge_text = charge_of(fields[OFFENSE_DESCR], fields[COMMENT_TEXT])
+    toc = level_of(fields[OFFENSE_TOC])
+    qualifiers = fields[OFFENSE_QUAL_LST].strip()
+    # Positional: this runs once per count, and keyword parsing shows in the benchmark.
+    if charge is not None:
+        count = Count(number, fields[FE_NUM_CRT_CASE].strip(), charge.code_section, charge.attempted,
+                      charge.description, charge_text, toc, [], [], [ref])
+    else:
+        count = Count(number, fields[FE_NUM_CRT_CASE].strip(), None, False, "", charge_text, toc, [], [], [ref])
+    if charge is None and charge_text:
+        count.warnings.append(ParseWarning(f"offense not recognized as a code section: {charge_text!r}", ref))
+    elif charge is None and event.kind is EventKind.COURT:
+        count.warnings.append(ParseWarning("court count without an offense", ref))
+    if qualifiers:
+        if _attempted(qualifiers):
+            count.attempted = True
+        count.flags.append(f"qualifiers:{qualifiers}")
+    if event.kind is EventKind.REGISTRATION and event.registration is None:
+        event.registration = registration_kind(charge)
+    merge_row(count, fields, ref, event, first=True)
+    return count
+
+
+def _amended_offense(count: Count, fields: list[str], ref: SourceRef) -> None:
+    """The offense of conviction (or as disposed) replaces the offense charged when given."""
+    if not fields[CONV_OFFENSE_DESCR] and not fields[DISP_OFFENSE_DESCR]:
+        return
+    for descr_col, toc_col, qual_col, label in (
+            (CONV_OFFENSE_DESCR, CONV_OFFENSE_TOC, CONV_OFFENSE_QUAL_LST, "convicted"),
+            (DISP_OFFENSE_DESCR, DISP_OFFENSE_TOC, DISP_OFFENSE_QUAL_LST, "disposed")):
+        descr = fields[descr_col].strip()
+        if not descr or descr.upper() == "NULL":
+            continue
+        charge, text = charge_of(descr)
+        if charge is None:
+            count.warnings.append(ParseWarning(f"{label} offense not recognized: {text!r}", ref))
+            return
+        if charge.code_section != count.code_section:
+            count.flags.append(f"charged_as:{count.code_section or count.charge_text}")
+            count.code_section = charge.code_section
+            count.description = charge.description
+            count.charge_text = text
+        count.attempted = charge.attempted or _attempted(fields[qual_col])
+        toc = level_of(fields[toc_col])
+        if toc != Level.UNKNOWN:
+            count.toc = toc
+        return
+
+
+def merge_row(count: Count, fields: list[str], ref: SourceRef, event: Event, *, first: bool = False) -> None:
+    """Add one row's disposition and sentence part to its count (several rows, one count)."""
+    if not first:
+        count.refs.append(ref)
+        if not count.case_number:
+            count.case_number = fields[FE_NUM_CRT_CASE].strip()
+    kind = disposition_kind(fields[DISP_DESCR])
+    if kind is None:
+        if not fields[SENT_LOC_DESCR] and not fields[SENT_LENGTH]:
+            return
+        part, problem = sentence_part(fields[SENT_LOC_DESCR], fields[SENT_LENGTH], fields[SENT_TIME_CODE],
+                                      fields[SENT_TIME_DESCR])
+        if part is not None:
+            count.warnings.append(ParseWarning(f"sentence {part.raw!r} on a count without a disposition",
+                                               ref, affects_eligibility=False))
+        return
+    raw = fields[DISP_DESCR].strip()
+    disposition = None
+    if not first:
+        for existing in count.dispositions:
+            if existing.raw == raw:
+                disposition = existing
+                break
+    if disposition is None:
+        date = parse_date(fields[DISP_DATE])
+        step_date = parse_date(fields[STP_EVENT_DATE])
+        if date is None or date is INVALID:
+            if date is INVALID:
+                count.warnings.append(ParseWarning(f"DISP_DATE {fields[DISP_DATE].strip()!r} is not a date; "
+                                                   "used STP_EVENT_DATE", ref))
+            date = step_date
+        elif step_date != date and isinstance(step_date, dt.date) and event.kind is EventKind.COURT:
+            count.warnings.append(ParseWarning(
+                f"DISP_DATE {date.isoformat()} differs from the court step date {step_date.isoformat()}; "
+                "used DISP_DATE", ref))
+        if date is INVALID:
+            count.warnings.append(ParseWarning(
+                f"disposition date {fields[STP_EVENT_DATE].strip()!r} is not a date", ref))
+            date = None
+        if kind is DispositionKind.CONVICTED:
+            disposition = Disposition(kind, date, raw, level_of(fields[CONV_STAT_DESCR]), [], "", [ref])
+            _amended_offense(count, fields, ref)
+        else:
+            disposition = Disposition(kind, date, raw, Level.UNKNOWN, [], "", [ref])
+        count.dispositions.append(disposition)
+    elif not first:
+        disposition.refs.append(ref)
+    if not fields[SENT_LOC_DESCR] and not fields[SENT_LENGTH]:
+        return
+    part, problem = sentence_part(fields[SENT_LOC_DESCR], fields[SENT_LENGTH], fields[SENT_TIME_CODE],
+                                  fields[SENT_TIME_DESCR])
+    if problem:
+        count.warnings.append(ParseWarning(problem, ref))
+    if part is not None and part not in disposition.sentence:
+        disposition.sentence.append(part)
