@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ class ChunkEntry:
     person_id: int
     snapshot_id: int
     record: PersonRecord
+    count_ids: dict | None = None  # (cycle, event, count index) -> Count id, when the caller knows
 
 
 DETERMINATION_COLUMNS = [
@@ -61,12 +63,15 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
                              policy, as_of, batch_id=batch_id)
     if not fresh:
         return len(entries)
+    unknown = [e.snapshot_id for e in fresh if e.count_ids is None]
     count_ids = {
         (snapshot_id, cycle, event, index): pk
-        for pk, snapshot_id, cycle, event, index in Count.objects.filter(
-            case__snapshot_id__in=[e.snapshot_id for e in fresh]).values_list(
+        for pk, snapshot_id, cycle, event, index in Count.objects.filter(case__snapshot_id__in=unknown).values_list(
             "pk", "case__snapshot_id", "case__cycle_index", "case__event_index", "count_index")
-    }
+    } if unknown else {}
+    for entry in fresh:
+        for (cycle, event, index), pk in (entry.count_ids or {}).items():
+            count_ids[(entry.snapshot_id, cycle, event, index)] = pk
     now = timezone.now()
     determinations, evaluations = [], []
     for entry in fresh:
@@ -78,15 +83,15 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
                 det.relief.value, det.outcome.value, det.reduce_to.value if det.reduce_to else "", det.seal,
                 det.eligible_on, det.route, det.track, det.in_county, det.code_section, det.level,
                 det.case_number[:60], det.court_county[:60], det.count_number, det.disposition_date,
-                json.dumps([{"code": q.code, "text": q.text} for q in det.questions]),
+                _json([{"code": q.code, "text": q.text} for q in det.questions]),
                 " ".join(sorted({q.code for q in det.questions}))[:200],
-                json.dumps([str(r) for r in det.reasons]), result.rule_set_version, result.policy_version,
+                _json([str(r) for r in det.reasons]), result.rule_set_version, result.policy_version,
                 result.as_of, result.input_hash, True, now,
             ))
         has_felony, has_conviction = record_facts(entry.record)
         evaluations.append((
             office.pk, entry.person_id, entry.snapshot_id, result.registrant,
-            json.dumps(list(result.superstrike_priors)), result.currently_serving, result.under_supervision,
+            _json(list(result.superstrike_priors)), result.currently_serving, result.under_supervision,
             result.pending_case, has_felony, has_conviction, result.no_felony_after_relief,
             result.no_conviction_after_relief, result.rule_set_version, result.policy_version, result.as_of,
             result.input_hash, True, now,
@@ -94,6 +99,10 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
     _insert(Determination, DETERMINATION_COLUMNS, determinations)
     _insert(PersonEvaluation, EVALUATION_COLUMNS, evaluations)
     return len(entries)
+
+
+def _json(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:

@@ -119,19 +119,26 @@ def write_cases_and_counts(person: Person, snapshot: RecordSnapshot, record: Per
     Count.objects.bulk_create(counts, batch_size=1000)
 
 
-def count_row(office, person, case, count_index, count) -> Count:
+COUNT_VALUE_FIELDS = ("number", "code_section", "attempted", "description", "level", "convicted", "conviction_date",
+                      "disposition", "sentence", "source_refs", "warnings")
+
+
+def count_values(count) -> tuple:
+    """The stored columns of a count, in COUNT_VALUE_FIELDS order (no model instance: hot path)."""
     latest = count.dispositions[-1] if count.dispositions else None
     sentence = ", ".join(part.raw or part.kind.value for part in count.sentence)[:200]
-    return Count(
-        office=office, person=person, case=case, count_index=count_index, number=count.number,
-        code_section=str(count.code_section) if count.code_section else "", attempted=count.attempted,
-        description=count.description[:200],
-        level=count.current_level.value if count.is_conviction else count.toc.value,
-        convicted=count.is_conviction, conviction_date=count.conviction_date,
-        disposition=latest.kind.value if latest else "", sentence=sentence,
-        source_refs=[[r.source, r.line, r.page, r.text[:300]] for r in count.refs],
-        warnings=[w.message for w in count.warnings],
+    convicted = count.is_conviction
+    return (
+        count.number, str(count.code_section) if count.code_section else "", count.attempted,
+        count.description[:200], count.current_level.value if convicted else count.toc.value, convicted,
+        count.conviction_date, latest.kind.value if latest else "", sentence,
+        [[r.source, r.line, r.page, r.text[:300]] for r in count.refs], [w.message for w in count.warnings],
     )
+
+
+def count_row(office, person, case, count_index, count) -> Count:
+    return Count(office=office, person=person, case=case, count_index=count_index,
+                 **dict(zip(COUNT_VALUE_FIELDS, count_values(count), strict=True)))
 
 
 def record_of(snapshot: RecordSnapshot) -> PersonRecord:

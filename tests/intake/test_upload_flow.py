@@ -87,6 +87,14 @@ def test_doj_sample_files_import_with_every_row_accounted_for(paralegal, django_
     assert lines[0] == "file,line,column,problem,raw_line"
     assert len(lines) - 1 == batch.rows_rejected
     assert Person.objects.count() > 0
+    # Each conviction's determinations point at the stored count they were made for.
+    court = Determination.objects.exclude(relief="PC 851.93")
+    assert court.exists()
+    assert not court.filter(count__isnull=True).exists()
+    for determination in court.select_related("count", "count__case"):
+        assert determination.count.code_section == determination.code_section
+        assert determination.count.number == determination.count_number
+        assert determination.count.case.case_number == determination.case_number
 
 
 def test_chunked_upload_resumes_and_a_retried_chunk_write_leaves_no_duplicates(paralegal, tmp_path,
