@@ -30,6 +30,8 @@ SUMMARY_KEYS = [
     "source", "cii", "name", "person_key", "counts_evaluated", "determinations", "no_felony_after_relief",
     "no_conviction_after_relief", "registrant", "currently_serving", "pending_case", "deceased",
 ]
+# Below this size a DOJ file is read by one process: starting workers would cost more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 RAP_MARKERS = (b"CII/", b"ARR/DET/CITE", b"COURT:", b"END OF MESSAGE", b"RECORD ERROR", b"NAM/")
 
 
@@ -128,7 +130,8 @@ class RowWriter:
 
 def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: str = "jsonl",
                    out: TextIO = sys.stdout, person_summary: bool = False,
-                   err: TextIO = sys.stderr, export_dir: Path | None = None) -> list[FileReport]:
+                   err: TextIO = sys.stderr, export_dir: Path | None = None,
+                   workers: int = 1) -> list[FileReport]:
     writer = RowWriter(out, fmt, SUMMARY_KEYS if person_summary else CONTRACT_KEYS)
     reports = []
     for path in _expand(paths):
@@ -143,7 +146,21 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
                     writer.write(row)
 
         try:
-            if export_dir is not None and detect_kind(path) == "doj":
+            kind = detect_kind(path)
+            if kind == "doj" and workers > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
+                from .headless_parallel import evaluate_doj_parallel
+
+                report.kind = "doj"
+                tallies = evaluate_doj_parallel(path, policy, as_of, fmt=fmt, out=out, person_summary=person_summary,
+                                                export_dir=export_dir / path.stem if export_dir else None,
+                                                workers=workers)
+                report.persons = tallies["persons"]
+                if tallies["rows_rejected"]:
+                    report.warnings.append(f"{tallies['rows_rejected']} row(s) rejected")
+                if tallies["file_problem"] and not tallies["persons"]:
+                    report.error = tallies["file_problem"]
+                continue
+            if export_dir is not None and kind == "doj":
                 # One pass: the contract rows and the analyst's results files from the same results.
                 from intake.doj.results import write_results
 

@@ -78,6 +78,8 @@ class Determination(OfficeScopedModel):
         indexes = [
             models.Index(fields=["office", "current", "outcome"]),
             models.Index(fields=["office", "batch", "current"]),
+            # The review queue pages through an office's current determinations grouped by person.
+            models.Index(fields=["office", "current", "person", "id"], name="determination_queue_order"),
         ]
 
     def __str__(self) -> str:

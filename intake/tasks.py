@@ -41,8 +41,8 @@ def process_source_file(file_id: int) -> None:
         log.exception("RAP sheet %s failed", file_id)
         _fail(source, f"could not be processed: {type(error).__name__}: {error}")
         return
-    batches.add(source.batch_id, persons_built=len(person_ids), cycles_built=cycles)
-    evaluate_persons.delay(person_ids, source.batch_id)
+    # Evaluated in the same transaction as it was stored (see process_rap_sheet).
+    batches.add(source.batch_id, persons_built=len(person_ids), cycles_built=cycles, persons_evaluated=len(person_ids))
     batches.file_finished(source, failed=False)
 
 

@@ -107,6 +107,19 @@ def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None) ->
     return by_line, summary, stats
 
 
+def joined_header(name: str) -> str:
+    encode = _Encoder()
+    if name == "results_condensed.csv":
+        return encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n"
+    return encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
+
+
+def write_summary(out: Path, impact: dict) -> None:
+    (out / "impact_summary.json").write_text(json.dumps(impact, indent=2))
+    with open(out / "impact_summary.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(summary_rows(impact))
+
+
 def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: Policy, as_of: dt.date,
                   on_result=None) -> dict:
     """Write the four results files for one DOJ file; returns the impact summary."""
@@ -118,26 +131,34 @@ def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: P
     impact["rows_read"] = stats.rows_read
     impact["rows_rejected"] = stats.rows_rejected
     write_joined_rows(path, out, by_line)
-    (out / "impact_summary.json").write_text(json.dumps(impact, indent=2))
-    with open(out / "impact_summary.csv", "w", newline="") as handle:
-        csv.writer(handle).writerows(summary_rows(impact))
+    write_summary(out, impact)
     return impact
 
 
-def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]]) -> None:
+JOINED_FILES = ("results_all_rows.csv", "results_condensed.csv", "results_determinations_only.csv")
+
+
+def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, chunk=None, suffix: str = "") -> None:
+    """Write the three joined files (or, with ``chunk``, that byte range's share, without headers,
+    into files named with ``suffix``, to be concatenated in order)."""
     condensed_at = [COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS]
     encode = _Encoder()
     empty = "," * (len(DETERMINATION_COLUMNS) - 1)
     width = len(COLUMN_NAMES)
-    with open(out / "results_all_rows.csv", "w", newline="") as all_file, \
-            open(out / "results_condensed.csv", "w", newline="") as condensed_file, \
-            open(out / "results_determinations_only.csv", "w", newline="") as only_file:
-        header = encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
-        all_file.write(header)
-        only_file.write(header)
-        condensed_file.write(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
+    names = [out / f"{name}{suffix}" for name in JOINED_FILES]
+    with open(names[0], "w", newline="") as all_file, open(names[1], "w", newline="") as condensed_file, \
+            open(names[2], "w", newline="") as only_file:
+        if chunk is None:
+            header = encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
+            all_file.write(header)
+            only_file.write(header)
+            condensed_file.write(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
         write_all, write_only, write_condensed = all_file.write, only_file.write, condensed_file.write
-        reader = DojReader(path)
+        if chunk is None:
+            reader = DojReader(path)
+        else:
+            reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line),
+                               width=chunk.width if chunk.number else None)
         for result in reader:
             if type(result) is RowError:
                 # Nothing is dropped: a rejected row is written with what it held and why.

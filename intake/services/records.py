@@ -104,18 +104,20 @@ def _absorb_identity(person: Person, record: PersonRecord) -> None:
 def write_cases_and_counts(person: Person, snapshot: RecordSnapshot, record: PersonRecord) -> None:
     """The queryable copy of the court events of a record: one Case per court event, its counts."""
     office = person.office
-    counts = []
+    cases, events = [], []
     for cycle_index, cycle in enumerate(record.cycles):
         for event_index, event in enumerate(cycle.events):
             if event.kind != EventKind.COURT or not event.counts:
                 continue
-            case = Case.objects.create(
+            cases.append(Case(
                 office=office, person=person, snapshot=snapshot, case_number=event.case_number[:60],
                 court=event.agency[:120], county=event.county[:60], event_date=event.date,
                 cycle_index=cycle_index, event_index=event_index,
-            )
-            for count_index, count in enumerate(event.counts):
-                counts.append(count_row(office, person, case, count_index, count))
+            ))
+            events.append(event)
+    Case.objects.bulk_create(cases, batch_size=500)
+    counts = [count_row(office, person, case, count_index, count)
+              for case, event in zip(cases, events, strict=True) for count_index, count in enumerate(event.counts)]
     Count.objects.bulk_create(counts, batch_size=1000)
 
 

@@ -1,6 +1,7 @@
 """``manage.py evaluate PATH [PATH ...] --as-of YYYY-MM-DD`` — a stable contract; see README."""
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
         parser.add_argument("--person-summary", action="store_true", help="one line per person instead")
         parser.add_argument("--output", "-o", default="-", help="output file (default: standard output)")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="processes for a large DOJ file (default: one per core); output is the same")
         parser.add_argument("--export-dir", default=None,
                             help="also write, per DOJ file, the analyst's results files and impact summary here")
 
@@ -42,7 +45,8 @@ class Command(BaseCommand):
         try:
             reports = evaluate_paths(paths, policy, as_of, fmt=options["format"], out=out,
                                      person_summary=options["person_summary"], err=sys.stderr,
-                                     export_dir=Path(options["export_dir"]) if options["export_dir"] else None)
+                                     export_dir=Path(options["export_dir"]) if options["export_dir"] else None,
+                                     workers=max(1, options["workers"]))
         finally:
             if out is not sys.stdout:
                 out.close()

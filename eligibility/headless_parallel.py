@@ -1,0 +1,144 @@
+"""``evaluate`` of a large DOJ file on every core: one process per part of the file.
+
+Each process reads its part (cut at subject boundaries), evaluates its persons and writes its
+share of the output to a temporary file; the parent concatenates the shares in file order, so the
+output is the same as one process would write. For the analyst's results files, determinations
+of a subject whose rows are split across parts are routed through the parent to the process that
+writes those lines, before each process writes the joined rows of its byte range.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from intake.doj.group import FileStats, iter_persons, plan_chunks, scan_subjects
+from intake.doj.results import (
+    JOINED_FILES,
+    ImpactSummary,
+    _determination_columns,
+    _Encoder,
+    joined_header,
+    write_joined_rows,
+    write_summary,
+)
+
+from .engine.evaluate import evaluate_person
+from .engine.output import determination_rows, person_summary_row
+
+
+def _owner(line: int, starts: list[int]) -> int:
+    owner = 0
+    for number, first in enumerate(starts):
+        if line >= first:
+            owner = number
+    return owner
+
+
+def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, export, work):
+    from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
+
+    stats = FileStats(path.name)
+    summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
+    by_line: dict[int, list[str]] = {}
+    encode = _Encoder()
+    keys = SUMMARY_KEYS if person_summary else CONTRACT_KEYS
+    # Subjects split across the file come last from a single process: keep that order here.
+    # Only part 0 rebuilds split subjects; other parts write everything in file order.
+    late_name = "rows-split" if chunk.number == 0 else f"rows-split-unused-{chunk.number}"
+    with open(work / f"rows-{chunk.number}", "w", newline="") as handle, \
+            open(work / late_name, "w", newline="") as late:
+        writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
+        for item in iter_persons(path, stats=stats, index=index, chunk=chunk):
+            person = item.person
+            result = evaluate_person(person, policy, as_of)
+            target = late_writer if item.regrouped else writer
+            if person_summary:
+                target.write(person_summary_row(person, result, path.name))
+            else:
+                for row in determination_rows(person, result, path.name):
+                    target.write(row)
+            if export:
+                summary.add(person, result)
+                by_line.update(_determination_columns(person, result, as_of, encode))
+    foreign = {}
+    for line in [line for line in by_line if _owner(line, starts) != chunk.number]:
+        foreign[line] = by_line.pop(line)
+    tallies = {"rows_read": stats.rows_read, "rows_rejected": stats.rows_rejected, "persons": stats.persons,
+               "file_problem": stats.file_problem}
+    conn.send((summary, tallies, foreign))
+    for line, columns in conn.recv().items():
+        by_line.setdefault(line, []).extend(columns)
+    if export:
+        write_joined_rows(path, work, by_line, chunk=chunk, suffix=f".{chunk.number}")
+    conn.send("done")
+    conn.close()
+
+
+def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, person_summary: bool,
+                          export_dir: Path | None, workers: int = 2) -> dict:
+    """Evaluate one DOJ file with ``workers`` processes; returns the file's tallies (and impact)."""
+    chunks = plan_chunks(path, workers)
+    index = scan_subjects(path)
+    starts = [chunk.first_line for chunk in chunks]
+    work = Path(tempfile.mkdtemp(prefix="cmr-evaluate-"))
+    context = multiprocessing.get_context("fork")
+    try:
+        pipes, processes = [], []
+        for chunk in chunks:
+            parent, child = context.Pipe()
+            process = context.Process(target=_part, args=(child, path, chunk, index, starts, policy, as_of, fmt,
+                                                           person_summary, export_dir is not None, work))
+            process.start()
+            pipes.append(parent)
+            processes.append(process)
+        summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
+        tallies = {"rows_read": 0, "rows_rejected": 0, "persons": 0, "file_problem": None}
+        routed: list[dict] = [{} for _ in chunks]
+        for pipe in pipes:
+            part_summary, part_tallies, foreign = pipe.recv()
+            summary.merge(part_summary)
+            for key in ("rows_read", "rows_rejected", "persons"):
+                tallies[key] += part_tallies[key]
+            tallies["file_problem"] = tallies["file_problem"] or part_tallies["file_problem"]
+            for line, columns in foreign.items():
+                routed[_owner(line, starts)].setdefault(line, []).extend(columns)
+        for pipe, extra in zip(pipes, routed, strict=True):
+            pipe.send(extra)
+        for pipe, process in zip(pipes, processes, strict=True):
+            if pipe.recv() != "done":
+                raise RuntimeError("a part of the file was not written")
+            process.join()
+            if process.exitcode:
+                raise RuntimeError(f"a worker process ended with status {process.exitcode}")
+        _concatenate([*(work / f"rows-{chunk.number}" for chunk in chunks), work / "rows-split"], out,
+                     skip_header=fmt == "csv")
+        if export_dir is not None:
+            export_dir.mkdir(parents=True, exist_ok=True)
+            for name in JOINED_FILES:
+                with open(export_dir / name, "w", newline="") as target:
+                    target.write(joined_header(name))
+                    _concatenate([work / f"{name}.{chunk.number}" for chunk in chunks], target)
+            impact = summary.as_dict()
+            impact["rows_read"] = tallies["rows_read"]
+            impact["rows_rejected"] = tallies["rows_rejected"]
+            write_summary(export_dir, impact)
+            tallies["impact"] = impact
+        return tallies
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _concatenate(parts: list[Path], target: TextIO, *, skip_header: bool = False) -> None:
+    header_seen = False
+    for part in parts:
+        with open(part, newline="") as handle:
+            if skip_header:
+                first = handle.readline()
+                if first and not header_seen:
+                    target.write(first)
+                    header_seen = True
+            shutil.copyfileobj(handle, target, 1024 * 1024)

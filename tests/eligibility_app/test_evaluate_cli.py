@@ -1,0 +1,87 @@
+"""``manage.py evaluate``: the stable contract, and the same output on one process or several."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+import eligibility.headless as headless
+from intake.doj.generator import generate_doj_file
+
+CONTRACT = ["source", "cii", "name", "case_number", "court_county", "count", "code_section", "attempted", "level",
+            "disposition_date", "relief", "outcome", "reduce_to", "seal", "eligible_on", "reasons"]
+SAMPLES = "/work/shared/reference/doj-samples"
+
+
+def _run(*args):
+    out = io.StringIO()
+    call_command("evaluate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_jsonl_lines_carry_the_contract_keys_first(tmp_path):
+    target = tmp_path / "out.jsonl"
+    call_command("evaluate", f"{SAMPLES}/no_headers.csv", "--as-of", "2026-01-15", "--county", "San Joaquin",
+                 "-o", str(target))
+    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    assert rows and all(list(row)[:len(CONTRACT)] == CONTRACT for row in rows)
+    assert all(r["outcome"] in {"dismiss", "reduce", "not_eligible", "needs_review", "not_yet_eligible"} for r in rows)
+    assert all(reason.endswith(")") for r in rows for reason in r["reasons"])
+
+
+def test_csv_and_person_summary(tmp_path):
+    target = tmp_path / "out.csv"
+    call_command("evaluate", f"{SAMPLES}/bad.csv", "--as-of", "2026-01-15", "--format", "csv", "-o", str(target))
+    header = next(csv.reader(target.open()))
+    assert header[:len(CONTRACT)] == CONTRACT
+    summary = tmp_path / "people.jsonl"
+    call_command("evaluate", f"{SAMPLES}/bad.csv", "--as-of", "2026-01-15", "--person-summary", "-o", str(summary))
+    people = [json.loads(line) for line in summary.read_text().splitlines()]
+    assert len(people) == 12
+    assert {"no_felony_after_relief", "no_conviction_after_relief"} <= set(people[0])
+
+
+def test_policy_of_the_earlier_tool_is_accepted(tmp_path):
+    target = tmp_path / "out.jsonl"
+    call_command("evaluate", f"{SAMPLES}/no_headers.csv", "--as-of", "2026-01-15", "--policy",
+                 f"{SAMPLES}/eligibility_options.json", "-o", str(target))
+    assert target.read_text()
+
+
+def test_an_unreadable_file_fails_that_file_only(tmp_path):
+    bad = tmp_path / "garbage.bin"
+    bad.write_bytes(b"\x00\x01\x02 not a record")
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        call_command("evaluate", str(bad), f"{SAMPLES}/no_headers.csv", "--as-of", "2026-01-15", "-o", str(target))
+    assert target.read_text().count("no_headers.csv") > 10
+
+
+def test_as_of_is_required_and_checked():
+    with pytest.raises(CommandError):
+        call_command("evaluate", f"{SAMPLES}/no_headers.csv", "--as-of", "15/01/2026")
+
+
+def test_two_processes_write_exactly_what_one_writes_even_with_split_subjects(tmp_path, monkeypatch):
+    source = tmp_path / "county.csv"
+    generate_doj_file(source, rows=3000, seed=11)
+    lines = source.read_text().splitlines(keepends=True)
+    # Move two rows of an early subject to the end: its rows are now split across the file.
+    moved = lines[5:7]
+    split = tmp_path / "split.csv"
+    split.write_text("".join(lines[:5] + lines[7:] + moved))
+    monkeypatch.setattr(headless, "PARALLEL_MIN_BYTES", 0)
+    outputs = {}
+    for workers in ("1", "2"):
+        target = tmp_path / f"out-{workers}.jsonl"
+        call_command("evaluate", str(split), "--as-of", "2026-01-15", "--county", "San Joaquin", "-o", str(target),
+                     "--export-dir", str(tmp_path / f"export-{workers}"), "--workers", workers)
+        outputs[workers] = target.read_bytes()
+    assert outputs["1"] == outputs["2"]
+    for name in ("results_all_rows.csv", "results_condensed.csv", "results_determinations_only.csv",
+                 "impact_summary.json"):
+        one = (tmp_path / "export-1" / "split" / name).read_bytes()
+        two = (tmp_path / "export-2" / "split" / name).read_bytes()
+        assert one == two, name
