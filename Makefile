@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ROWS ?= 1000000
 
-.PHONY: run test lint venv bench-doj bench-engine bench-rap bench-queue bench-motions bench-dashboard demo-data clean
+.PHONY: run test lint venv bench bench-doj bench-engine bench-rap bench-queue bench-motions bench-dashboard clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+## Every benchmark, one after the other (PostgreSQL and Redis on the usual local ports; ~30 min).
+bench: bench-engine bench-doj bench-rap bench-queue bench-motions bench-dashboard
+
 bench-doj: $(STAMP)
 	$(PY) bench/bench_doj_pipeline.py --rows $(ROWS)
 
@@ -40,10 +43,11 @@ bench-rap: $(STAMP)
 	$(PY) bench/bench_rap_pipeline.py
 
 bench-queue: $(STAMP)
-	$(PY) bench/bench_queue.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/cmr_queue_bench $(PY) bench/bench_queue.py
 
 bench-motions: $(STAMP)
 	$(PY) bench/bench_motions.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/cmr_motions_bench $(PY) bench/bench_motions_db.py --motions 1000
 
 bench-dashboard: $(STAMP)
 	$(PY) bench/bench_dashboard.py
