@@ -4,6 +4,7 @@
         [--database-url postgres://postgres@127.0.0.1:5432/cmr_dashboard_bench] [--keep]
 
 Drops and recreates the benchmark database, migrates it, loads the data with COPY, ANALYZEs,
+builds the dashboard's precomputed tables (``dashboard.outcomes.rebuild``, timed on its own line),
 then asks for the dashboard as a supervisor with Django's test Client: all time and a
 three-month range, median of ``--requests`` requests each (after one warm-up), plus each
 widget's own time. Target: median ≤ 1 s server time.
@@ -221,6 +222,35 @@ def load(people: int, counts: int, seed: int = 7) -> dict:
     return tally
 
 
+def build_outcomes() -> float:
+    """The dashboard's precomputed tables, as ``manage.py refresh_outcomes`` builds them after a deploy."""
+    from dashboard import outcomes
+    from offices.models import Office
+
+    t = time.perf_counter()
+    for office in Office.objects.all():
+        outcomes.rebuild(office)
+    return time.perf_counter() - t
+
+
+def refresh_sample(office, n: int = 200) -> dict:
+    """What the services pay: refreshing one person, and a chunk of ``n`` people (rolled back)."""
+    from django.db import transaction
+
+    from dashboard import outcomes
+    from intake.models import Person
+
+    ids = list(Person.objects.for_office(office).order_by("pk").values_list("pk", flat=True)[:n])
+    result = {}
+    for label, chunk in (("one person", ids[:1]), (f"{n} people", ids)):
+        with transaction.atomic():
+            t = time.perf_counter()
+            outcomes.refresh_people(chunk)
+            result[label] = time.perf_counter() - t
+            transaction.set_rollback(True)
+    return result
+
+
 def measure(url: str, requests: int) -> list[float]:
     from django.test import Client
 
@@ -262,6 +292,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cmr_dashboard_bench")
     parser.add_argument("--reuse", action="store_true", help="measure an already loaded database")
+    parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild the dashboard's tables first")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
@@ -280,6 +311,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         for name, n in load(args.people, args.counts).items():
             print(f"loaded {name:>20}: {n:>10,}", flush=True)
+    if not args.reuse or args.rebuild:
+        print(f"built dashboard tables: {build_outcomes():.1f} s (manage.py refresh_outcomes)", flush=True)
 
     from offices.models import Office
 
@@ -292,6 +325,8 @@ def main() -> None:
               f"min {min(times):.3f} s, max {max(times):.3f} s over {len(times)} requests")
         for name, seconds in widget_times(office, **filters).items():
             print(f"    {name:>26}: {seconds:.3f} s")
+    for label, seconds in refresh_sample(office).items():
+        print(f"refresh_people, {label:>10}: {seconds:.3f} s")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ them, the engine's determinations made for them, the attorneys' decisions on tho
 determinations and the motions generated for them. Person outcomes look at each cohort person's
 *whole* current record, not only the counts that arrived in the cohort.
 
-A few widgets are written in SQL because the ORM cannot say it in a single pass over the counts
-(grouping sets; joining a per-count aggregate of decisions). Each of those is one statement, and
-all of them are parameterised.
+Where they are read from: the dashboard's own precomputed tables (``dashboard.models``, kept up
+to date by ``dashboard.outcomes.refresh_people`` wherever records, determinations, decisions or
+motions change, and rebuilt by ``manage.py refresh_outcomes``). Person figures read one row per
+person (``PersonOutcome``); counts of determinations, motions and records read per-batch tallies.
+The definitions are worked out there, once per person, exactly as documented on the page. Every
+widget is one parameterised SQL statement; throughput still reads the small sign-off table.
 """
 
 from __future__ import annotations
@@ -22,21 +25,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import TruncMonth
+from django.db.models import OuterRef, Q, Subquery
 
-from eligibility.models import Determination, PersonEvaluation
-from intake.models import Batch, RecordSnapshot, SourceKind
+from intake.models import Batch
 from motions.models import Motion
 from review.models import SignOff
 
 ELIGIBLE_OUTCOMES = ("dismiss", "reduce")
 GRANTED_MOTION_STATUSES = (Motion.Status.GRANTED, Motion.Status.MODIFIED)
 RULED_MOTION_STATUSES = (Motion.Status.GRANTED, Motion.Status.MODIFIED, Motion.Status.DENIED)
-# Latest dispositions after which a count no longer stands as a conviction on the record.
-CLEARED_DISPOSITIONS = ("dismissed", "set_aside", "relief_granted", "sealed", "acquitted", "prosecutor_rejected")
-# ...and after which it no longer stands as a felony (it is still a conviction).
-REDUCED_DISPOSITIONS = ("reduced_to_misdemeanor", "reduced_to_infraction")
+# Which dispositions clear or reduce a count: dashboard.outcomes.CLEARED_DISPOSITIONS / REDUCED_DISPOSITIONS.
 
 
 @dataclass(frozen=True)
@@ -105,46 +103,46 @@ def _fetch(sql: str, params: list) -> list[dict]:
 # 1. Records received and people identified ------------------------------------------------
 
 def records_received(scope: Scope) -> dict:
-    snapshots = RecordSnapshot.objects.for_office(scope.office).filter(scope.in_cohort("source_file__batch"))
-    return snapshots.aggregate(
-        rap_sheets=Count("id", filter=Q(source_file__kind=SourceKind.RAP_SHEET)),
-        doj_subjects=Count("id", filter=Q(source_file__kind=SourceKind.DOJ)),
-        people=Count("person", distinct=True),
-    )
+    cohort = "TRUE" if scope.batch_ids is None else "batch_id = ANY(%(batches)s::bigint[])"
+    people = ("cardinality(snapshot_batches) > 0" if scope.batch_ids is None
+              else "snapshot_batches && %(batches)s::bigint[]")
+    return _fetch(f"""
+        SELECT (SELECT coalesce(sum(n) FILTER (WHERE kind = 'rap_sheet'), 0) FROM dashboard_snapshottally
+                WHERE office_id = %(office)s AND {cohort}) AS rap_sheets,
+               (SELECT coalesce(sum(n) FILTER (WHERE kind = 'doj'), 0) FROM dashboard_snapshottally
+                WHERE office_id = %(office)s AND {cohort}) AS doj_subjects,
+               (SELECT count(*) FROM dashboard_personoutcome WHERE office_id = %(office)s AND {people}) AS people
+        """, _params(scope))[0]
+
+
+def _params(scope: Scope) -> dict:
+    return {"office": scope.office.pk, "batches": scope.batch_ids}
 
 
 # 2 + 5. Determinations: per relief law (with attorney decisions), per code section, per court --
 
+DETERMINATION_COUNTERS = ("evaluated", "eligible", "dismiss", "reduce", "seal", "needs_review", "not_yet_eligible",
+                          "not_eligible", "approved", "overridden", "deferred", "undecided")
+
+
 def determination_breakdowns(scope: Scope) -> dict:
-    """One scan of the current determinations, grouped four ways at once (GROUPING SETS).
+    """The current determinations' tallies, grouped four ways at once (GROUPING SETS).
 
     A conviction count evaluated under two relief laws has two determinations, so the per-law
     rows add up to determinations, not counts; ``convictions_evaluated`` counts counts.
     """
-    cohort, params = scope.sql_cohort("det.batch_id")
+    cohort = "TRUE" if scope.batch_ids is None else "batch_id = ANY(%(batches)s::bigint[])"
+    sums = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in DETERMINATION_COUNTERS)
     rows = _fetch(
         f"""
-        SELECT GROUPING(det.relief) AS by_relief, GROUPING(det.code_section) AS by_section,
-               GROUPING(det.court_county) AS by_court,
-               det.relief, det.code_section, det.court_county,
-               count(*) AS evaluated,
-               count(*) FILTER (WHERE det.outcome IN ('dismiss', 'reduce')) AS eligible,
-               count(*) FILTER (WHERE det.outcome = 'dismiss') AS dismiss,
-               count(*) FILTER (WHERE det.outcome = 'reduce') AS reduce,
-               count(*) FILTER (WHERE det.outcome IN ('dismiss', 'reduce') AND det.seal) AS seal,
-               count(*) FILTER (WHERE det.outcome = 'needs_review') AS needs_review,
-               count(*) FILTER (WHERE det.outcome = 'not_yet_eligible') AS not_yet_eligible,
-               count(*) FILTER (WHERE det.outcome = 'not_eligible') AS not_eligible,
-               count(d.id) FILTER (WHERE d.action = 'approve') AS approved,
-               count(d.id) FILTER (WHERE d.action NOT IN ('approve', 'defer')) AS overridden,
-               count(d.id) FILTER (WHERE d.action = 'defer') AS deferred,
-               count(*) FILTER (WHERE d.id IS NULL) AS undecided
-        FROM eligibility_determination det
-        LEFT JOIN review_decision d ON d.determination_id = det.id AND d.active
-        WHERE det.office_id = %s AND det.current AND det.count_id IS NOT NULL AND {cohort}
-        GROUP BY GROUPING SETS ((det.relief), (det.code_section), (det.court_county), ())
+        SELECT GROUPING(relief) AS by_relief, GROUPING(code_section) AS by_section,
+               GROUPING(court_county) AS by_court, relief, code_section, court_county, {sums}
+        FROM dashboard_determinationtally
+        WHERE office_id = %(office)s AND {cohort}
+        GROUP BY GROUPING SETS ((relief), (code_section), (court_county), ())
+        HAVING coalesce(sum(evaluated), 0) > 0 OR GROUPING(relief, code_section, court_county) = 7
         """,
-        [scope.office.pk, *params],
+        _params(scope),
     )
     result = {"total": None, "relief": [], "code_section": [], "court": []}
     for row in rows:
@@ -158,45 +156,69 @@ def determination_breakdowns(scope: Scope) -> dict:
             result["code_section"].append({"label": section or "(none)", **row})
         else:
             result["court"].append({"label": court or "(unknown)", **row})
-    empty = dict.fromkeys(("evaluated", "eligible", "dismiss", "reduce", "seal", "needs_review", "not_yet_eligible",
-                           "not_eligible", "approved", "overridden", "deferred", "undecided"), 0)
-    result["total"] = result["total"] or empty
+    result["total"] = result["total"] or dict.fromkeys(DETERMINATION_COUNTERS, 0)
     for key in ("relief", "code_section", "court"):
         result[key].sort(key=lambda r: (-r["eligible"], -r["evaluated"], r["label"]))
     return result
 
 
+CONVICTIONS_SQL = """
+SELECT coalesce(sum(convictions) FILTER (WHERE {inside}), 0)::bigint
+         + (SELECT count(DISTINCT det.count_id)
+            FROM split JOIN eligibility_determination det ON det.person_id = split.id
+            WHERE det.office_id = %(office)s AND det.current AND det.count_id IS NOT NULL AND {det_cohort})
+         AS convictions,
+       coalesce(sum(convictions_eligible) FILTER (WHERE {inside}), 0)::bigint
+         + (SELECT count(DISTINCT det.count_id)
+            FROM split JOIN eligibility_determination det ON det.person_id = split.id
+            WHERE det.office_id = %(office)s AND det.current AND det.count_id IS NOT NULL AND {det_cohort}
+              AND det.outcome IN ('dismiss', 'reduce'))
+         AS eligible,
+       count(*) FILTER (WHERE {evaluated}) AS people,
+       count(*) FILTER (WHERE {eligible}) AS eligible_people
+FROM dashboard_personoutcome
+WHERE office_id = %(office)s
+"""
+
+
 def convictions_evaluated(scope: Scope) -> dict:
-    """Distinct conviction counts the engine evaluated, and how many are eligible under some law."""
-    determinations = Determination.objects.for_office(scope.office).filter(
-        scope.in_cohort("batch"), current=True, count__isnull=False
-    )
-    return determinations.aggregate(
-        convictions=Count("count", distinct=True),
-        eligible=Count("count", distinct=True, filter=Q(outcome__in=ELIGIBLE_OUTCOMES)),
-        people=Count("person", distinct=True),
-        eligible_people=Count("person", distinct=True, filter=Q(outcome__in=ELIGIBLE_OUTCOMES)),
-    )
+    """Distinct conviction counts the engine evaluated, and how many are eligible under some law.
+
+    Read from each person's row. A person whose current determinations came from several batches
+    may be only partly in the cohort: those few are counted from their determinations instead.
+    """
+    if scope.batch_ids is None:
+        sql = CONVICTIONS_SQL.format(inside="TRUE", det_cohort="FALSE", evaluated="cardinality(det_batches) > 0",
+                                     eligible="cardinality(eligible_batches) > 0")
+        sql = "WITH split AS (SELECT NULL::bigint AS id WHERE FALSE) " + sql
+    else:
+        batches = "%(batches)s::bigint[]"
+        sql = CONVICTIONS_SQL.format(
+            inside=f"det_batches <@ {batches}", det_cohort=f"det.batch_id = ANY({batches})",
+            evaluated=f"det_batches && {batches}", eligible=f"eligible_batches && {batches}")
+        sql = (f"WITH split AS (SELECT person_id AS id FROM dashboard_personoutcome WHERE office_id = %(office)s "
+               f"AND split AND det_batches && {batches} AND NOT det_batches <@ {batches}) " + sql)
+    return _fetch(sql, _params(scope))[0]
 
 
 # 3. Motions ---------------------------------------------------------------------------------
 
 def motions(scope: Scope) -> dict:
-    by_relief = list(
-        Motion.objects.for_office(scope.office)
-        .filter(scope.in_cohort("batch"))
-        .values("relief_type")
-        .annotate(
-            created=Count("id"),
-            filed=Count("id", filter=~Q(status=Motion.Status.DRAFT) | Q(filed_on__isnull=False)),
-            granted=Count("id", filter=Q(status__in=GRANTED_MOTION_STATUSES)),
-            modified=Count("id", filter=Q(status=Motion.Status.MODIFIED)),
-            denied=Count("id", filter=Q(status=Motion.Status.DENIED)),
-            pending=Count("id", filter=Q(status=Motion.Status.FILED)),
-            not_filed=Count("id", filter=Q(status=Motion.Status.DRAFT, filed_on__isnull=True)),
-        )
-        .order_by("-created", "relief_type")
-    )
+    cohort = "TRUE" if scope.batch_ids is None else "batch_id = ANY(%(batches)s::bigint[])"
+    by_relief = _fetch(f"""
+        SELECT relief_type,
+               sum(n)::bigint AS created,
+               coalesce(sum(n) FILTER (WHERE status <> 'draft' OR filed_month IS NOT NULL), 0)::bigint AS filed,
+               coalesce(sum(n) FILTER (WHERE status IN ('granted', 'modified')), 0)::bigint AS granted,
+               coalesce(sum(n) FILTER (WHERE status = 'modified'), 0)::bigint AS modified,
+               coalesce(sum(n) FILTER (WHERE status = 'denied'), 0)::bigint AS denied,
+               coalesce(sum(n) FILTER (WHERE status = 'filed'), 0)::bigint AS pending,
+               coalesce(sum(n) FILTER (WHERE status = 'draft' AND filed_month IS NULL), 0)::bigint AS not_filed
+        FROM dashboard_motiontally
+        WHERE office_id = %(office)s AND {cohort}
+        GROUP BY relief_type HAVING sum(n) > 0
+        ORDER BY created DESC, relief_type
+        """, _params(scope))
     keys = ("created", "filed", "granted", "modified", "denied", "pending", "not_filed")
     # Summing a handful of per-law rows, not people: the database did the counting.
     total = {key: sum(row[key] for row in by_relief) for key in keys}
@@ -205,106 +227,52 @@ def motions(scope: Scope) -> dict:
 
 # 4. People left with no felony / no conviction ------------------------------------------------
 
-PERSON_OUTCOMES_SQL = """
-WITH granted AS (
-    -- Decisions a court has acted on: attached to a motion granted outright or as modified.
-    SELECT DISTINCT md.decision_id
-    FROM motions_motion_decisions md
-    JOIN motions_motion m ON m.id = md.motion_id
-    WHERE m.office_id = %(office)s AND m.status IN ('granted', 'modified')
-),
-cover AS (
-    -- Per count: does an active attorney decision relieve it, and has a court granted it yet?
-    SELECT det.count_id,
-           bool_or(d.final_outcome IN ('dismiss', 'reduce')) AS relieved,
-           bool_or(d.final_outcome = 'dismiss' OR (d.action = 'approve' AND det.seal)) AS cleared,
-           bool_or(g.decision_id IS NOT NULL AND d.final_outcome IN ('dismiss', 'reduce')) AS relieved_granted,
-           bool_or(g.decision_id IS NOT NULL
-                   AND (d.final_outcome = 'dismiss' OR (d.action = 'approve' AND det.seal))) AS cleared_granted
-    FROM review_decision d
-    JOIN eligibility_determination det ON det.id = d.determination_id
-    LEFT JOIN granted g ON g.decision_id = d.id
-    WHERE d.office_id = %(office)s AND d.active AND d.action <> 'defer' AND det.count_id IS NOT NULL
-    GROUP BY det.count_id
-),
-per_person AS (
-    SELECT c.person_id,
-           count(*) AS convictions,
-           count(*) FILTER (WHERE cover.cleared) AS cleared,
-           count(*) FILTER (WHERE cover.cleared_granted) AS cleared_granted,
-           count(*) FILTER (WHERE c.level = 'felony' AND c.disposition <> ALL(%(reduced)s)) AS felonies,
-           count(*) FILTER (WHERE c.level = 'felony' AND c.disposition <> ALL(%(reduced)s)
-                            AND cover.relieved) AS felonies_relieved,
-           count(*) FILTER (WHERE c.level = 'felony' AND c.disposition <> ALL(%(reduced)s)
-                            AND cover.relieved_granted) AS felonies_relieved_granted
-    FROM intake_count c
-    JOIN intake_case k ON k.id = c.case_id
-    JOIN intake_person p ON p.id = c.person_id AND p.current_snapshot_id = k.snapshot_id
-    LEFT JOIN cover ON cover.count_id = c.id
-    WHERE c.office_id = %(office)s AND c.convicted AND c.disposition <> ALL(%(cleared_dispositions)s)
-      AND {cohort}
-    GROUP BY c.person_id
-)
-SELECT count(*) AS with_conviction,
-       count(*) FILTER (WHERE felonies > 0) AS with_felony,
-       count(*) FILTER (WHERE felonies > 0 AND felonies_relieved = felonies) AS no_felony_if_granted,
-       count(*) FILTER (WHERE felonies > 0 AND felonies_relieved_granted = felonies) AS no_felony_granted,
-       count(*) FILTER (WHERE cleared = convictions) AS no_conviction_if_granted,
-       count(*) FILTER (WHERE cleared_granted = convictions) AS no_conviction_granted
-FROM per_person
-"""
-
-
 def person_outcomes(scope: Scope) -> dict:
     """People whose relief leaves no felony / no conviction, from their whole current record.
 
     Only people who have a felony (resp. a conviction) today can be left with none, so the
     no-felony figures count among ``with_felony`` and the no-conviction ones among
-    ``with_conviction``.
+    ``with_conviction``. The cohort: people with a snapshot in one of its batches.
     """
-    if scope.batch_ids is None:
-        cohort = "TRUE"
-    else:
-        cohort = """c.person_id IN (
-            SELECT s.person_id FROM intake_recordsnapshot s JOIN intake_sourcefile f ON f.id = s.source_file_id
-            WHERE s.office_id = %(office)s AND f.batch_id = ANY(%(batches)s))"""
-    params = {"office": scope.office.pk, "batches": scope.batch_ids, "reduced": list(REDUCED_DISPOSITIONS),
-              "cleared_dispositions": list(CLEARED_DISPOSITIONS)}
-    return _fetch(PERSON_OUTCOMES_SQL.format(cohort=cohort), params)[0]
+    cohort = "TRUE" if scope.batch_ids is None else "snapshot_batches && %(batches)s::bigint[]"
+    return _fetch(f"""
+        SELECT count(*) AS with_conviction,
+               count(*) FILTER (WHERE with_felony) AS with_felony,
+               count(*) FILTER (WHERE no_felony_if_granted) AS no_felony_if_granted,
+               count(*) FILTER (WHERE no_felony_granted) AS no_felony_granted,
+               count(*) FILTER (WHERE no_conviction_if_granted) AS no_conviction_if_granted,
+               count(*) FILTER (WHERE no_conviction_granted) AS no_conviction_granted
+        FROM dashboard_personoutcome
+        WHERE office_id = %(office)s AND with_conviction AND {cohort}
+        """, _params(scope))[0]
 
 
 def engine_person_outcomes(scope: Scope) -> dict:
     """The engine's own view: "if every engine proposal were granted"."""
-    evaluations = PersonEvaluation.objects.for_office(scope.office).filter(current=True)
-    if scope.batch_ids is not None:
-        evaluations = evaluations.filter(Exists(
-            RecordSnapshot.objects.filter(person=OuterRef("person"), source_file__batch__in=scope.batch_ids)
-        ))
-    return evaluations.aggregate(
-        evaluated=Count("id"),
-        with_felony=Count("id", filter=Q(has_felony=True)),
-        with_conviction=Count("id", filter=Q(has_conviction=True)),
-        no_felony=Count("id", filter=Q(has_felony=True, no_felony_after_relief=True)),
-        no_conviction=Count("id", filter=Q(has_conviction=True, no_conviction_after_relief=True)),
-    )
+    cohort = "TRUE" if scope.batch_ids is None else "snapshot_batches && %(batches)s::bigint[]"
+    return _fetch(f"""
+        SELECT coalesce(sum(evaluations), 0)::bigint AS evaluated,
+               coalesce(sum(engine_felony), 0)::bigint AS with_felony,
+               coalesce(sum(engine_conviction), 0)::bigint AS with_conviction,
+               coalesce(sum(engine_no_felony), 0)::bigint AS no_felony,
+               coalesce(sum(engine_no_conviction), 0)::bigint AS no_conviction
+        FROM dashboard_personoutcome
+        WHERE office_id = %(office)s AND evaluations > 0 AND {cohort}
+        """, _params(scope))[0]
 
 
 # 5. People breakdowns by race/ethnicity and sex --------------------------------------------------
 
-PEOPLE_BREAKDOWN_SQL = """
-SELECT GROUPING(p.race) AS by_race, p.race, p.sex, count(*) AS people
-FROM intake_person p
-WHERE p.office_id = %(office)s AND p.id IN (
-    SELECT det.person_id FROM eligibility_determination det
-    WHERE det.office_id = %(office)s AND det.current AND det.outcome IN ('dismiss', 'reduce') AND {cohort})
-GROUP BY GROUPING SETS ((p.race), (p.sex))
-"""
-
-
 def people_breakdowns(scope: Scope) -> dict:
     """People with at least one eligible conviction, by race/ethnicity and by sex as the source wrote them."""
-    cohort = "TRUE" if scope.batch_ids is None else "det.batch_id = ANY(%(batches)s)"
-    rows = _fetch(PEOPLE_BREAKDOWN_SQL.format(cohort=cohort), {"office": scope.office.pk, "batches": scope.batch_ids})
+    cohort = ("cardinality(eligible_any_batches) > 0" if scope.batch_ids is None
+              else "eligible_any_batches && %(batches)s::bigint[]")
+    rows = _fetch(f"""
+        SELECT GROUPING(race) AS by_race, race, sex, count(*) AS people
+        FROM dashboard_personoutcome
+        WHERE office_id = %(office)s AND {cohort}
+        GROUP BY GROUPING SETS ((race), (sex))
+        """, _params(scope))
     result = {"race": [], "sex": []}
     for row in rows:
         if row["by_race"] == 0:
@@ -345,26 +313,22 @@ def throughput(scope: Scope) -> list[dict]:
 # Line over time -----------------------------------------------------------------------------------
 
 def timeline(scope: Scope) -> list[dict]:
-    """Per month: records received, motions filed, motions granted — one UNION query."""
-    received = (
-        RecordSnapshot.objects.for_office(scope.office).filter(scope.in_cohort("source_file__batch"))
-        .annotate(month=TruncMonth("created_at", output_field=DateField()), series=Value("received"))
-        .values("month", "series").annotate(n=Count("id")).values("month", "series", "n")
-    )
-    motion_rows = Motion.objects.for_office(scope.office).filter(scope.in_cohort("batch"))
-    filed = (
-        motion_rows.filter(filed_on__isnull=False)
-        .annotate(month=TruncMonth("filed_on"), series=Value("filed"))
-        .values("month", "series").annotate(n=Count("id")).values("month", "series", "n")
-    )
-    granted = (
-        motion_rows.filter(status__in=GRANTED_MOTION_STATUSES, ruled_on__isnull=False)
-        .annotate(month=TruncMonth("ruled_on"), series=Value("granted"))
-        .values("month", "series").annotate(n=Count("id")).values("month", "series", "n")
-    )
+    """Per month: records received, motions filed, motions granted — one UNION query over the tallies."""
+    cohort = "TRUE" if scope.batch_ids is None else "batch_id = ANY(%(batches)s::bigint[])"
+    rows = _fetch(f"""
+        SELECT month, 'received' AS series, sum(n)::bigint AS n FROM dashboard_snapshottally
+        WHERE office_id = %(office)s AND {cohort} GROUP BY month HAVING sum(n) > 0
+        UNION ALL
+        SELECT filed_month, 'filed', sum(n)::bigint FROM dashboard_motiontally
+        WHERE office_id = %(office)s AND {cohort} AND filed_month IS NOT NULL GROUP BY filed_month HAVING sum(n) > 0
+        UNION ALL
+        SELECT ruled_month, 'granted', sum(n)::bigint FROM dashboard_motiontally
+        WHERE office_id = %(office)s AND {cohort} AND ruled_month IS NOT NULL AND status IN ('granted', 'modified')
+        GROUP BY ruled_month HAVING sum(n) > 0
+        """, _params(scope))
     by_month: dict = {}
-    for row in received.union(filed, granted, all=True):
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+    for row in rows:
+        month = row["month"]
         by_month.setdefault(month, {"month": month, "received": 0, "filed": 0, "granted": 0})[row["series"]] = row["n"]
     return [by_month[m] for m in sorted(by_month)]
 

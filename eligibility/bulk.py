@@ -14,6 +14,7 @@ import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dashboard import outcomes
 from intake.models import Count
 
 from .engine.evaluate import evaluate_person
@@ -46,10 +47,12 @@ EVALUATION_COLUMNS = [
 
 
 @transaction.atomic
+@outcomes.deferred  # one dashboard refresh for the whole chunk, when it is done (store_evaluation's too)
 def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.date, *, batch_id=None) -> int:
     if not entries:
         return 0
     person_ids = [e.person_id for e in entries]
+    outcomes.refresh_people(person_ids)
     evaluated = set(PersonEvaluation.objects.filter(person_id__in=person_ids, current=True).values_list(
         "person_id", "snapshot_id"))
     seen_people = {pid for pid, _sid in evaluated}

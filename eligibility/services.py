@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import service as audit
+from dashboard import outcomes
 from intake.models import Count, Person
 
 from .engine.evaluate import evaluate_person
@@ -119,7 +120,7 @@ def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id
     PersonEvaluation.objects.filter(person=person, current=True).update(current=False)
     Determination.objects.bulk_create(rows, batch_size=500)
     has_felony, has_conviction = record_facts(record)
-    return PersonEvaluation.objects.create(
+    evaluation = PersonEvaluation.objects.create(
         office=person.office, person=person, snapshot=snapshot, registrant=result.registrant,
         superstrike_priors=list(result.superstrike_priors), currently_serving=result.currently_serving,
         under_supervision=result.under_supervision, pending_case=result.pending_case, has_felony=has_felony,
@@ -127,6 +128,8 @@ def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id
         no_conviction_after_relief=result.no_conviction_after_relief, rule_set_version=result.rule_set_version,
         policy_version=result.policy_version, as_of=result.as_of, input_hash=result.input_hash,
     )
+    outcomes.refresh_people([person.pk])  # the outcome dashboard's rows of this person
+    return evaluation
 
 
 def _identity(d: Determination) -> tuple:

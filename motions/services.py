@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from audit import service as audit
-from review.models import Decision
+from dashboard import outcomes
+from review.models import Decision, SignOff
 
 from .documents import (
     Attorney,
@@ -35,12 +36,10 @@ from .documents import (
     MotionCount,
     Office,
     PackageDocument,
-    apply_mapping,
     build_filing_package,
     data_items,
     fill_with_mapping,
     list_fields,
-    render_motion,
     suggest_mapping,
 )
 from .documents.data import (
@@ -53,12 +52,16 @@ from .documents.data import (
     RELIEF_TYPES,
     RESENTENCING,
 )
+from .documents.pool import RenderTask, Shared, render_many
 from .models import AttorneySignature, FilingPackage, Motion, MotionDocument, MotionTemplate
 
 log = logging.getLogger(__name__)
 
 FINAL_OUTCOMES = ("dismiss", "reduce")
 BUILT_IN_LABEL = "Built-in pleading"
+BULK_SIZE = 1000
+# Motions per render task: each task loads the shared context once and writes one audit event.
+RENDER_CHUNK = 50
 
 RELIEF_TYPE_LABELS = {
     PROP64_FELONY: "Prop 64 felony (HS 11361.8)",
@@ -180,7 +183,9 @@ def _skip_reason(decision) -> tuple[str | None, str]:
 def create_motions(office, decisions, *, actor=None) -> GenerationReport:
     """One Motion per (sign-off, person, case number, relief type); safe to call again.
 
-    Rendering is queued for motions that have no document yet, after the transaction commits.
+    The rows are written in bulk, with one audit event for the run that lists every motion it
+    created. Generation of one sign-off is serialised on the sign-off's row, so the review hook
+    and a manual "generate" cannot both create the same motion.
     """
     groups: dict[tuple, list] = defaultdict(list)
     report = GenerationReport()
@@ -203,54 +208,76 @@ def create_motions(office, decisions, *, actor=None) -> GenerationReport:
             relief_type = PROP64_FELONY
         key = (*case_key, relief_type)
         groups[key].append(decision)
+    if not groups:
+        return report
 
+    sign_off_ids = sorted({key[0] for key in groups})
     with transaction.atomic():
-        for (sign_off_id, person_id, case_number, relief_type), group in groups.items():
+        list(SignOff.objects.select_for_update().filter(pk__in=sign_off_ids).order_by("pk").values_list("pk"))
+        motions = {
+            (m.sign_off_id, m.person_id, m.case_number, m.relief_type): m
+            for m in Motion.objects.filter(sign_off_id__in=sign_off_ids)
+        }
+        new = []
+        for key, group in groups.items():
+            if key in motions:
+                continue
+            sign_off_id, person_id, case_number, relief_type = key
             first = group[0]
-            motion, created = Motion.objects.get_or_create(
-                sign_off_id=sign_off_id,
-                person_id=person_id,
-                case_number=case_number,
-                relief_type=relief_type,
-                defaults={
-                    "office": office,
-                    "court_county": first.determination.court_county,
-                    "batch_id": first.sign_off.batch_id or first.determination.batch_id,
-                },
+            motions[key] = Motion(
+                office=office, sign_off_id=sign_off_id, person_id=person_id, case_number=case_number,
+                relief_type=relief_type, court_county=first.determination.court_county,
+                batch_id=first.sign_off.batch_id or first.determination.batch_id,
             )
-            motion.decisions.add(*group)
-            if created:
-                report.created.append(motion.pk)
-                audit.record(
-                    "motion.created",
-                    office=office,
-                    actor=actor,
-                    obj=motion,
-                    actor_label="" if actor else "worker",
-                    after={
-                        "case_number": case_number,
-                        "relief_type": relief_type,
-                        "person_id": person_id,
-                        "sign_off_id": sign_off_id,
-                        "decisions": [d.pk for d in group],
-                    },
-                )
-            else:
-                report.existing.append(motion.pk)
-            if not motion.documents.exists():
+            new.append(motions[key])
+        Motion.objects.bulk_create(new, batch_size=BULK_SIZE)
+        created = {m.pk for m in new}
+        # Decisions that arrived since (a later run over the same sign-off) join their motion.
+        through = Motion.decisions.through
+        through.objects.bulk_create(
+            [through(motion_id=motions[key].pk, decision_id=d.pk) for key, group in groups.items() for d in group],
+            batch_size=BULK_SIZE, ignore_conflicts=True,
+        )
+        outcomes.refresh_people({key[1] for key in groups})  # the outcome dashboard's rows of these people
+        ids = [motions[key].pk for key in groups]
+        rendered = set(MotionDocument.objects.filter(motion_id__in=ids).values_list("motion_id", flat=True))
+        for key in groups:
+            motion = motions[key]
+            (report.created if motion.pk in created else report.existing).append(motion.pk)
+            if motion.pk not in rendered:
                 report.to_render.append(motion.pk)
+        if new:
+            audit.record(
+                "motion.created",
+                office=office,
+                actor=actor,
+                obj=new[0] if len(new) == 1 else None,
+                object_type="motions.motion",
+                actor_label="" if actor else "worker",
+                after={"motions": [
+                    {"id": m.pk, "case_number": m.case_number, "relief_type": m.relief_type,
+                     "person_id": m.person_id, "sign_off_id": m.sign_off_id,
+                     "decisions": [d.pk for d in groups[(m.sign_off_id, m.person_id, m.case_number, m.relief_type)]]}
+                    for m in new
+                ]},
+            )
     return report
 
 
 def generate(office, *, actor=None, sign_off=None, batch=None, enqueue=True) -> GenerationReport:
-    """Create the motions of a sign-off or a batch and queue their rendering (version 1)."""
+    """Create the motions of a sign-off or a batch and queue their rendering (version 1).
+
+    Rendering is queued after the transaction commits, in chunks: each task loads the shared
+    context (office, signer, templates) once and writes one audit event for its documents.
+    """
     report = create_motions(office, eligible_decisions(office, sign_off=sign_off, batch=batch), actor=actor)
     if enqueue and report.to_render:
-        from .tasks import render_motion_document
+        from .tasks import render_motion_documents
 
         ids = list(report.to_render)
         actor_id = actor.pk if actor else None
-        transaction.on_commit(lambda: [render_motion_document.delay(i, 1, actor_id) for i in ids])
+        chunks = [ids[i:i + RENDER_CHUNK] for i in range(0, len(ids), RENDER_CHUNK)]
+        transaction.on_commit(lambda: [render_motion_documents.delay(chunk, 1, actor_id) for chunk in chunks])
     return report
 
 
@@ -379,41 +406,121 @@ def active_template(office, relief_type: str) -> MotionTemplate | None:
     )
 
 
-def render_bytes(case: MotionCase, office: Office, attorney: Attorney, template: MotionTemplate | None):
-    """The PDF and the values it was filled with (for an office form, the form's own field values)."""
-    if template is None:
-        return render_motion(case, office, attorney), None
-    with template.pdf.open("rb") as fh:
-        form = fh.read()
-    values = apply_mapping(template.mapping, data_items(case, office, attorney))
-    return fill_with_mapping(form, template.mapping, case, office, attorney), values
-
-
 def render_document(motion_id: int, version: int, *, actor_id: int | None = None) -> MotionDocument | None:
     """Render version ``version`` of a motion, once. A redelivered call finds it and returns it."""
-    motion = Motion.objects.select_related("office", "person", "sign_off", "sign_off__attorney").get(pk=motion_id)
-    existing = motion.documents.filter(version=version).first()
-    if existing is not None:
-        return existing
-    decisions = backing_decisions(motion)
-    if not decisions:
-        log.warning("motion %s has no signed-off decisions left; nothing rendered", motion_id)
-        return None
-    case = motion_case(motion, decisions)
-    office = office_data(motion.office)
-    attorney = attorney_data(motion.sign_off)
-    template = active_template(motion.office, motion.relief_type)
-    pdf, form_values = render_bytes(case, office, attorney, template)
-    digest = hashlib.sha256(pdf).hexdigest()
+    return render_documents([(motion_id, version)], actor_id=actor_id).get(motion_id)
+
+
+def render_documents(items, *, actor_id: int | None = None, workers: int = 1) -> dict[int, MotionDocument]:
+    """Render and store version ``v`` of each motion of ``items`` [(motion id, v)], once.
+
+    Returns {motion id: document}; a version already stored is returned as it is (a redelivered
+    task), and a motion left without signed-off decisions gets no document and no entry. The
+    shared context - decisions, people, office, signers and their signatures, office forms - is
+    loaded in a few queries for the whole run, the PDFs render in ``workers`` processes, and the
+    documents are written in one transaction with one audit event listing them.
+    """
+    wanted = dict(items)
+    if not wanted:
+        return {}
+    motions = {
+        m.pk: m
+        for m in Motion.objects.filter(pk__in=wanted).select_related("office", "person", "sign_off",
+                                                                     "sign_off__attorney")
+    }
+    done = {
+        d.motion_id: d
+        for d in MotionDocument.objects.filter(motion_id__in=motions, version__in=set(wanted.values()))
+        if wanted[d.motion_id] == d.version
+    }
+    todo = [motions[pk] for pk in wanted if pk in motions and pk not in done]
+    decisions = _backing_decisions_of(todo)
+    for motion in todo:
+        if not decisions.get(motion.pk):
+            log.warning("motion %s has no signed-off decisions left; nothing rendered", motion.pk)
+    todo = [m for m in todo if decisions.get(m.pk)]
+    if not todo:
+        return done
+
+    shared, tasks, templates = _render_context(todo, decisions)
+    documents = []
+    for motion, task, (pdf, form_values) in zip(todo, tasks, render_many(tasks, shared, workers=workers)):
+        template = templates[task.form] if task.form is not None else None
+        documents.append(_unsaved_document(motion, wanted[motion.pk], task, shared, template, pdf, form_values,
+                                           [d.pk for d in decisions[motion.pk]]))
+    return {**done, **_store_documents(documents, actor_id)}
+
+
+def _backing_decisions_of(motions) -> dict[int, list]:
+    """``backing_decisions`` of many motions in two plain queries: {motion id: decisions}.
+
+    Links first, then the decisions by primary key: a join of the link table with a condition
+    across it (decision's sign-off = motion's sign-off) is planned badly on freshly filled tables.
+    """
+    sign_off_of = {m.pk: m.sign_off_id for m in motions}
+    links = list(Motion.decisions.through.objects.filter(motion_id__in=sign_off_of).values_list("motion_id",
+                                                                                                "decision_id"))
+    decisions = {
+        d.pk: d
+        for d in Decision.objects.filter(
+            pk__in={decision_id for _, decision_id in links}, active=True, sign_off__reopened_at__isnull=True,
+            final_outcome__in=FINAL_OUTCOMES,
+        ).select_related("determination", "determination__count")
+    }
+    found: dict[int, list] = defaultdict(list)
+    for motion_id, decision_id in links:
+        decision = decisions.get(decision_id)
+        if decision is not None and decision.sign_off_id == sign_off_of[motion_id]:
+            found[motion_id].append(decision)
+    for group in found.values():
+        group.sort(key=lambda d: (d.determination.count_number, d.pk))
+    return found
+
+
+def _render_context(motions, decisions) -> tuple[Shared, list[RenderTask], dict]:
+    """What the documents share, loaded once per run, and one render task per motion."""
+    shared = Shared()
+    templates: dict = {}
+    signers = {m.sign_off.attorney_id for m in motions}
+    images = {}
+    for signature in AttorneySignature.objects.filter(attorney_id__in=signers):
+        if signature.image:
+            with signature.image.open("rb") as fh:
+                images[signature.attorney_id] = fh.read()
+    chosen: dict[tuple, int | None] = {}
+    tasks = []
+    for motion in motions:
+        if motion.office_id not in shared.offices:
+            shared.offices[motion.office_id] = office_data(motion.office)
+        signer = (motion.sign_off.attorney_id, motion.sign_off.bar_number)
+        if signer not in shared.attorneys:
+            shared.attorneys[signer] = dataclasses.replace(attorney_data(motion.sign_off, with_signature=False),
+                                                           signature_image=images.get(motion.sign_off.attorney_id))
+        form_key = (motion.office_id, motion.relief_type)
+        if form_key not in chosen:
+            template = active_template(motion.office, motion.relief_type)
+            chosen[form_key] = template.pk if template else None
+            if template is not None:
+                with template.pdf.open("rb") as fh:
+                    shared.forms[template.pk] = (fh.read(), template.mapping)
+                templates[template.pk] = template
+        tasks.append(RenderTask(motion_case(motion, decisions[motion.pk]), motion.office_id, signer,
+                                chosen[form_key]))
+    return shared, tasks, templates
+
+
+def _unsaved_document(motion, version, task, shared, template, pdf, form_values, decision_ids) -> MotionDocument:
+    """The document row of one rendered PDF, its file already stored; the row is not saved yet."""
+    attorney, office = shared.attorneys[task.attorney], shared.offices[task.office]
     data = {
-        "case": _jsonable(dataclasses.asdict(case)),
+        "case": _jsonable(dataclasses.asdict(task.case)),
         "office": _jsonable(dataclasses.asdict(office)),
         "attorney": {
             "name": attorney.name, "bar_number": attorney.bar_number, "title": attorney.title,
             "signature": "image" if attorney.signature_image else "/s/",
             "signature_image_sha256": _jsonable(attorney.signature_image) if attorney.signature_image else "",
         },
-        "decisions": [d.pk for d in decisions],
+        "decisions": decision_ids,
     }
     if form_values is not None:
         data["form_values"] = _jsonable(form_values)
@@ -424,28 +531,48 @@ def render_document(motion_id: int, version: int, *, actor_id: int | None = None
         template=template,
         template_label=template.label[:100] if template else BUILT_IN_LABEL,
         template_version=template.version if template else None,
-        sha256=digest,
+        sha256=hashlib.sha256(pdf).hexdigest(),
         data=data,
         signed_by=motion.sign_off.attorney,
     )
     document.pdf.save(f"{_file_stem(motion)}_v{version}.pdf", ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            document.save()
+    return document
+
+
+def _store_documents(documents: list[MotionDocument], actor_id) -> dict[int, MotionDocument]:
+    """Write the rows in one transaction with one audit event; a version that another delivery
+    stored meanwhile wins, and our file of it is dropped."""
+    motion_ids = [d.motion_id for d in documents]
+    with transaction.atomic():
+        # Deliveries of the same motions queue here, then see each other's rows.
+        list(Motion.objects.select_for_update().filter(pk__in=motion_ids).order_by("pk").values_list("pk"))
+        taken = {
+            (d.motion_id, d.version): d
+            for d in MotionDocument.objects.filter(motion_id__in=motion_ids,
+                                                   version__in={d.version for d in documents})
+        }
+        fresh = [d for d in documents if (d.motion_id, d.version) not in taken]
+        MotionDocument.objects.bulk_create(fresh, batch_size=BULK_SIZE)
+        if fresh:
             audit.record(
                 "motion.document_rendered",
-                office=motion.office,
+                office=fresh[0].office,
                 actor=user_by_id(actor_id),
                 actor_label="" if actor_id else "worker",
-                obj=document,
-                after={"motion_id": motion.pk, "version": version, "sha256": digest,
-                       "template": document.template_label, "signed_by": attorney.name},
+                obj=fresh[0] if len(fresh) == 1 else None,
+                object_type="motions.motiondocument",
+                after={"documents": [
+                    {"id": d.pk, "motion_id": d.motion_id, "version": d.version, "sha256": d.sha256,
+                     "template": d.template_label, "signed_by": d.data["attorney"]["name"]}
+                    for d in fresh
+                ]},
             )
-    except IntegrityError:
-        # Another delivery of the same task won the race: keep its document, drop our file.
-        document.pdf.delete(save=False)
-        return motion.documents.get(version=version)
-    return document
+    stored = {d.motion_id: d for d in fresh}
+    for document in documents:
+        if (document.motion_id, document.version) in taken:
+            document.pdf.delete(save=False)
+            stored[document.motion_id] = taken[(document.motion_id, document.version)]
+    return stored
 
 
 def user_by_id(user_id):
@@ -580,6 +707,7 @@ def record_status(motion: Motion, status: str, on: date, *, actor, court: str = 
         motion.save(update_fields=["status", "filed_on", "filed_court", "ruled_on", "sealed", "status_note"])
         audit.record("motion.status_recorded", office=motion.office, actor=actor, obj=motion, before=before,
                      after={**after, "source": source, "note": note})
+        outcomes.refresh_people([motion.person_id])  # the outcome dashboard's rows of this person
         if motion.sealed and not before["sealed"]:
             audit.record("record.sealed", office=motion.office, actor=actor, obj=motion.person,
                          after={"motion_id": motion.pk, "case_number": motion.case_number, "ordered_on": on})
@@ -679,7 +807,7 @@ def import_court_response(office, content: bytes, *, actor) -> ImportReport:
         report.message = "Nothing was imported: fix the rows marked as errors and import the file again."
         return report
     try:
-        with transaction.atomic():
+        with transaction.atomic(), outcomes.deferred():  # one dashboard refresh for the whole file
             for row, found, on, court, status in rows:
                 if row.result == "unknown":
                     continue

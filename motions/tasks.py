@@ -15,6 +15,13 @@ def render_motion_document(motion_id: int, version: int, actor_id: int | None = 
     return document.pk if document else None
 
 
+@shared_task(name="motions.render_motion_documents", acks_late=True)
+def render_motion_documents(motion_ids: list[int], version: int, actor_id: int | None = None) -> list[int]:
+    """Render one version of a chunk of motions, sharing their context and one audit event."""
+    documents = services.render_documents([(i, version) for i in motion_ids], actor_id=actor_id)
+    return [d.pk for d in documents.values()]
+
+
 @shared_task(name="motions.generate_motions_for_sign_off", acks_late=True)
 def generate_motions_for_sign_off(sign_off_id: int, actor_id: int | None = None) -> list[int]:
     """For the review app to enqueue on commit of a sign-off: create its motions and queue renders."""

@@ -5,10 +5,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    current = request.path
+    items = menu_for(user)
+    # The most specific menu entry is the current page: /dashboard/access/ is not also /dashboard/.
+    matching = [url for _label, url in items if request.path.startswith(url)]
+    current = max(matching, key=len) if matching else None
     return {
-        "menu": [
-            {"label": label, "url": url, "active": current.startswith(url)} for label, url in menu_for(user)
-        ],
+        "menu": [{"label": label, "url": url, "active": url == current} for label, url in items],
         "office": getattr(request, "office", None),
     }

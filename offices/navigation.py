@@ -11,6 +11,8 @@ MENU = [
     ("Motions", "motions:list", "motions.view"),
     ("Dashboard", "dashboard:home", "dashboard.view"),
     ("Policy", "eligibility:policy", "eligibility.view_policy"),
+    ("Forms", "motions:templates", "motions.manage_templates"),
+    ("Dashboard access", "dashboard:access", "dashboard.manage_access"),
 ]
 
 HOME_BY_ROLE = [

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from audit import service as audit
+from dashboard import outcomes
 from eligibility.models import Determination
 
 from .models import Decision, DecisionAction, SignOff
@@ -130,6 +131,7 @@ def decide(determination: Determination, user, action: str, reason: str = "", *,
         decided_by=user, triage_question=triage_question,
     )
     audit.record("decision.made", office=user.office, actor=user, obj=decision, after=_snapshot(decision))
+    outcomes.refresh_people([decision.person_id])  # the outcome dashboard's rows of this person
     return decision
 
 
@@ -148,6 +150,7 @@ def undo(decision: Decision, user) -> Decision:
     decision.save(update_fields=["active", "undone_at"])
     audit.record("decision.undone", office=user.office, actor=user, obj=decision, before=before,
                  after=_snapshot(decision))
+    outcomes.refresh_people([decision.person_id])  # the outcome dashboard's rows of this person
     return decision
 
 
@@ -197,10 +200,12 @@ def bulk_approve(selection, user, *, expected: int | None = None, description: d
     # One event for the whole approval, listing every decision and determination it made.
     audit.record("decision.bulk_approved", office=user.office, actor=user, object_type="review.decision",
                  after={"selection": description or {}, "decisions": ids, "determinations": [r[0] for r in rows]})
+    outcomes.refresh_people({r[1] for r in rows})  # the outcome dashboard's rows of these people
     return ids
 
 
 @transaction.atomic
+@outcomes.deferred  # one dashboard refresh for all the decisions below
 def answer_question(determinations, user, question: str, action: str, reason: str) -> list[Decision]:
     """One answer to the same open question for many people: a decision with its reason for each."""
     if action == DecisionAction.APPROVE:
@@ -255,6 +260,9 @@ def sign_off(user, *, person=None, batch=None, expected: int | None = None) -> S
     Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(sign_off=signed)
     audit.record("signoff.signed", office=user.office, actor=user, obj=signed,
                  after={"content_hash": digest, "decisions": [d.pk for d in decisions], "scope": scope})
+    from motions.tasks import generate_motions_for_sign_off  # here: motions imports review
+
+    transaction.on_commit(lambda: generate_motions_for_sign_off.delay(signed.pk, user.pk))
     return signed
 
 

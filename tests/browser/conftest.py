@@ -47,7 +47,8 @@ def page(chromium, request):
     page = context.new_page()
     failed_requests = []
     # Nothing may load from outside this machine: every request must go to the live server.
-    page.on("request", lambda r: failed_requests.append(r.url) if not re.match(r"^(http://(localhost|127\.0\.0\.1)|data:|blob:|about:)", r.url) else None)
+    # chrome:// and chrome-extension:// are the browser's own files (its PDF viewer): they never leave it.
+    page.on("request", lambda r: failed_requests.append(r.url) if not re.match(r"^(http://(localhost|127\.0\.0\.1)|data:|blob:|about:|chrome://|chrome-extension://)", r.url) else None)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)

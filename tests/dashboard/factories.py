@@ -21,6 +21,7 @@ import hashlib
 import itertools
 from zoneinfo import ZoneInfo
 
+from dashboard import outcomes
 from eligibility.models import Determination, PersonEvaluation
 from intake.models import Batch, Case, Count, Person, RecordSnapshot, SourceFile, SourceKind
 from motions.models import Motion
@@ -198,4 +199,5 @@ def build_known_office(office, user) -> Builder:
     b.evaluation(p2, has_felony=True, no_felony=True, no_conviction=True)
     b.evaluation(p3, has_felony=True, no_felony=False, no_conviction=False)
     b.evaluation(p3, has_felony=True, no_felony=True, no_conviction=True, current=False)
+    outcomes.rebuild(office)  # seeded straight into the tables, past the services that refresh the dashboard
     return b

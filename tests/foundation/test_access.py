@@ -34,7 +34,8 @@ MENUS = {
     "paralegal": {"Uploads", "Motions"},
     "attorney": {"Review", "Motions", "Policy"},
     "supervisor": {"Dashboard", "Motions", "Policy"},
-    "officeadmin": {"Uploads", "Policy"},
+    # Motion templates ("Forms") and dashboard access are the office admin's alone.
+    "officeadmin": {"Uploads", "Policy", "Forms", "Dashboard access"},
 }
 HOMES = {
     "paralegal": "intake:batch_list",

@@ -1,10 +1,13 @@
 import hashlib
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from motions import services
+from motions.documents import pool
 from motions.models import Motion, MotionDocument
 from motions.tasks import render_motion_document
 from tests.motions import factories as doc_factories
@@ -34,7 +37,15 @@ def test_one_motion_per_person_case_and_relief_type(office, attorney, committed)
     assert set(motions) == {("SJ-100", "prop64_felony"), ("SJ-150", "prop64_misdemeanor"), ("SJ-200", "pc1203_4")}
     assert motions[("SJ-100", "prop64_felony")].decisions.count() == 3
     assert len(report.created) == 3 and not report.skipped
-    assert AuditEvent.objects.filter(action="motion.created").count() == 3
+    # One audit event for the run, listing every motion it created and the decisions behind each.
+    event = AuditEvent.objects.get(action="motion.created")
+    assert sorted(m["id"] for m in event.after["motions"]) == sorted(report.created)
+    felony = next(m for m in event.after["motions"] if m["relief_type"] == "prop64_felony")
+    assert felony["case_number"] == "SJ-100" and len(felony["decisions"]) == 3
+    rendered = AuditEvent.objects.get(action="motion.document_rendered")
+    assert sorted(d["motion_id"] for d in rendered.after["documents"]) == sorted(report.created)
+    assert {d["sha256"] for d in rendered.after["documents"]} == set(
+        MotionDocument.objects.values_list("sha256", flat=True))
 
 
 def test_only_active_signed_unreopened_dismiss_or_reduce_decisions_make_motions(office, attorney, committed):
@@ -188,3 +199,64 @@ def test_co_defendants_sharing_a_case_number_each_get_a_motion(office, attorney,
     with committed():
         services.generate(office, actor=attorney, sign_off=sign_off)
     assert Motion.objects.filter(case_number="SHARED-1").count() == 2
+
+
+def test_decisions_signed_later_join_their_motion(office, attorney):
+    sign_off, _ = make_signed_case(office, attorney, case_number="SJ-300")
+    services.generate(office, actor=attorney, sign_off=sign_off, enqueue=False)
+    make_signed_case(office, attorney, person=Motion.objects.get().person, sign_off=sign_off, case_number="SJ-300",
+                     counts=[("HS 11360(a)", "felony")])
+
+    again = services.generate(office, actor=attorney, sign_off=sign_off, enqueue=False)
+
+    motion = Motion.objects.get()
+    assert again.created == [] and again.existing == [motion.pk] and again.to_render == [motion.pk]
+    assert motion.decisions.count() == 2
+    assert AuditEvent.objects.filter(action="motion.created").count() == 1
+
+
+def test_many_motions_render_in_a_pool_with_one_audit_event(office, attorney, monkeypatch):
+    monkeypatch.setattr(pool, "MIN_POOLED", 2)
+    sign_off = make_sign_off(office, attorney)
+    for i in range(4):
+        make_signed_case(office, attorney, person=make_person(office, name=f"PERSON,NUMBER{i}"),
+                         sign_off=sign_off, case_number=f"POOL-{i}")
+    report = services.generate(office, actor=attorney, sign_off=sign_off, enqueue=False)
+
+    pooled = services.render_documents([(i, 1) for i in report.to_render], workers=2)
+
+    assert sorted(pooled) == sorted(report.to_render)
+    for motion_id, document in pooled.items():
+        pdf = read(document.pdf)
+        assert document.motion_id == motion_id and document.sha256 == hashlib.sha256(pdf).hexdigest()
+        assert document.data["case"]["case_number"] in pdf_text(pdf)
+    # A process renders exactly what this one does.
+    inline = services.render_documents([(i, 2) for i in report.to_render], workers=1)
+    assert {m: d.sha256 for m, d in inline.items()} == {m: d.sha256 for m, d in pooled.items()}
+    events = AuditEvent.objects.filter(action="motion.document_rendered")
+    assert events.count() == 2 and all(len(e.after["documents"]) == 4 for e in events)
+    # Asked again, the stored versions come back as they are.
+    assert services.render_documents([(i, 1) for i in report.to_render], workers=2) == pooled
+    assert MotionDocument.objects.count() == 8
+
+
+def test_a_version_stored_meanwhile_wins_and_our_file_is_dropped(office, attorney, monkeypatch):
+    sign_off, _ = make_signed_case(office, attorney)
+    services.generate(office, actor=attorney, sign_off=sign_off, enqueue=False)
+    motion = Motion.objects.get()
+    real_render_many = services.render_many
+
+    def another_delivery_first(tasks, shared, workers=1):
+        monkeypatch.setattr(services, "render_many", real_render_many)
+        winner["document"] = services.render_document(motion.pk, 1)
+        return real_render_many(tasks, shared, workers=workers)
+
+    winner = {}
+    monkeypatch.setattr(services, "render_many", another_delivery_first)
+    document = services.render_document(motion.pk, 1)
+
+    assert document == winner["document"]
+    assert list(motion.documents.values_list("version", flat=True)) == [1]
+    stored = {p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")}
+    assert stored == {Path(document.pdf.name).name}
+    assert AuditEvent.objects.filter(action="motion.document_rendered").count() == 1

@@ -3,6 +3,7 @@
     python manage.py render_motions --batch ID [--regenerate] [--package-dir DIR --as USERNAME]
 """
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,12 +45,14 @@ class Command(BaseCommand):
                               f"{skipped.reason}")
 
         motions = Motion.objects.filter(office=office, batch=batch_obj, sign_off__reopened_at__isnull=True)
-        rendered = 0
-        for motion in motions.annotate(latest=Max("documents__version")):
-            wanted = regenerate or motion.latest is None
-            if wanted and services.render_document(motion.pk, (motion.latest or 0) + 1):
-                rendered += 1
-        self.stdout.write(f"Rendered {rendered} document(s).")
+        wanted = [
+            (motion.pk, (motion.latest or 0) + 1)
+            for motion in motions.annotate(latest=Max("documents__version")).order_by("pk")
+            if regenerate or motion.latest is None
+        ]
+        # One process per core renders; this one stores the files as they come back.
+        documents = services.render_documents(wanted, workers=os.cpu_count() or 1)
+        self.stdout.write(f"Rendered {len(documents)} document(s).")
 
         if package_dir:
             package_dir.mkdir(parents=True, exist_ok=True)
