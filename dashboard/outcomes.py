@@ -278,7 +278,7 @@ def _collecting():
     finally:
         _pending.reset(token)
     # Reached only without an exception: a failed operation rolls back anyway.
-    _refresh_now(pending)
+    _refresh(pending)
 
 
 def deferred(func=None):
@@ -306,7 +306,28 @@ def refresh_people(person_ids: Iterable[int]) -> None:
     if pending is not None:
         pending |= ids
         return
-    _refresh_now(ids)
+    _refresh(ids)
+
+
+# A refresh costs a few milliseconds a person: one decision or status change is refreshed in its own
+# transaction, but a bulk approve or an ingest chunk must not make the attorney (or the import) wait
+# for the dashboard, so large sets are refreshed by the worker right after the commit.
+INLINE_LIMIT = 100
+TASK_CHUNK = 2000
+
+
+def _refresh(ids: set[int]) -> None:
+    if not ids or not enabled():
+        return
+    if len(ids) <= INLINE_LIMIT:
+        _refresh_now(ids)
+        return
+    from .tasks import refresh_outcomes
+
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), TASK_CHUNK):
+        part = ordered[start:start + TASK_CHUNK]
+        transaction.on_commit(lambda part=part: refresh_outcomes.delay(part))
 
 
 def _refresh_now(ids: set[int]) -> None:

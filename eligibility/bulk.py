@@ -21,7 +21,7 @@ from .engine.evaluate import evaluate_person
 from .engine.policy import Policy
 from .engine.record import Person as PersonRecord
 from .models import Determination, PersonEvaluation
-from .services import record_facts, store_evaluation
+from .services import determination_values, evaluation_values, store_evaluation
 
 
 @dataclass
@@ -32,18 +32,9 @@ class ChunkEntry:
     count_ids: dict | None = None  # (cycle, event, count index) -> Count id, when the caller knows
 
 
-DETERMINATION_COLUMNS = [
-    "office_id", "person_id", "snapshot_id", "count_id", "batch_id", "relief", "outcome", "reduce_to", "seal",
-    "eligible_on", "route", "track", "in_county", "code_section", "level", "case_number", "court_county",
-    "count_number", "disposition_date", "questions", "question_codes", "reasons", "rule_set_version",
-    "policy_version", "as_of", "input_hash", "current", "created_at",
-]
-EVALUATION_COLUMNS = [
-    "office_id", "person_id", "snapshot_id", "registrant", "superstrike_priors", "currently_serving",
-    "under_supervision", "pending_case", "has_felony", "has_conviction", "no_felony_after_relief",
-    "no_conviction_after_relief", "rule_set_version", "policy_version", "as_of", "input_hash", "current",
-    "created_at",
-]
+# Values that are lists go to JSON columns; COPY takes them as JSON text.
+def _copyable(value):
+    return _json(value) if isinstance(value, list) else value
 
 
 @transaction.atomic
@@ -77,30 +68,26 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
             count_ids[(entry.snapshot_id, cycle, event, index)] = pk
     now = timezone.now()
     determinations, evaluations = [], []
+    determination_fields = evaluation_fields = None
     for entry in fresh:
         result = evaluate_person(entry.record, policy, as_of)
         for det in result.determinations:
+            values = determination_values(det, result)
+            determination_fields = determination_fields or list(values)
             determinations.append((
                 office.pk, entry.person_id, entry.snapshot_id,
                 count_ids.get((entry.snapshot_id, det.key.cycle, det.key.event, det.key.count)), batch_id,
-                det.relief.value, det.outcome.value, det.reduce_to.value if det.reduce_to else "", det.seal,
-                det.eligible_on, det.route, det.track, det.in_county, det.code_section, det.level,
-                det.case_number[:60], det.court_county[:60], det.count_number, det.disposition_date,
-                _json([{"code": q.code, "text": q.text} for q in det.questions]),
-                " ".join(sorted({q.code for q in det.questions}))[:200],
-                _json([str(r) for r in det.reasons]), result.rule_set_version, result.policy_version,
-                result.as_of, result.input_hash, True, now,
+                *(_copyable(v) for v in values.values()), True, now,
             ))
-        has_felony, has_conviction = record_facts(entry.record)
-        evaluations.append((
-            office.pk, entry.person_id, entry.snapshot_id, result.registrant,
-            _json(list(result.superstrike_priors)), result.currently_serving, result.under_supervision,
-            result.pending_case, has_felony, has_conviction, result.no_felony_after_relief,
-            result.no_conviction_after_relief, result.rule_set_version, result.policy_version, result.as_of,
-            result.input_hash, True, now,
-        ))
-    _insert(Determination, DETERMINATION_COLUMNS, determinations)
-    _insert(PersonEvaluation, EVALUATION_COLUMNS, evaluations)
+        values = evaluation_values(entry.record, result)
+        evaluation_fields = evaluation_fields or list(values)
+        evaluations.append((office.pk, entry.person_id, entry.snapshot_id, *(_copyable(v) for v in values.values()),
+                            True, now))
+    base = ["office_id", "person_id", "snapshot_id"]
+    if determinations:
+        _insert(Determination, [*base, "count_id", "batch_id", *determination_fields, "current", "created_at"],
+                determinations)
+    _insert(PersonEvaluation, [*base, *evaluation_fields, "current", "created_at"], evaluations)
     return len(entries)
 
 

@@ -78,6 +78,35 @@ def evaluate_people(person_ids, *, batch_id=None, as_of: dt.date | None = None) 
 
 
 @transaction.atomic
+def determination_values(det, result) -> dict:
+    """The stored fields of one engine determination: the same for the per-person and bulk paths."""
+    return {
+        "relief": det.relief.value, "outcome": det.outcome.value,
+        "reduce_to": det.reduce_to.value if det.reduce_to else "", "seal": det.seal, "eligible_on": det.eligible_on,
+        "route": det.route, "track": det.track, "in_county": det.in_county, "code_section": det.code_section,
+        "level": det.level, "case_number": det.case_number[:60], "court_county": det.court_county[:60],
+        "count_number": det.count_number, "disposition_date": det.disposition_date,
+        "questions": [{"code": q.code, "text": q.text} for q in det.questions],
+        "question_codes": " ".join(sorted({q.code for q in det.questions}))[:200],
+        "reasons": [str(r) for r in det.reasons], "rule_set_version": result.rule_set_version,
+        "policy_version": result.policy_version, "as_of": result.as_of, "input_hash": result.input_hash,
+    }
+
+
+def evaluation_values(record, result) -> dict:
+    """The stored person-level findings of one evaluation."""
+    has_felony, has_conviction = record_facts(record)
+    return {
+        "registrant": result.registrant, "superstrike_priors": list(result.superstrike_priors),
+        "currently_serving": result.currently_serving, "under_supervision": result.under_supervision,
+        "pending_case": result.pending_case, "has_felony": has_felony, "has_conviction": has_conviction,
+        "no_felony_after_relief": result.no_felony_after_relief,
+        "no_conviction_after_relief": result.no_conviction_after_relief,
+        "rule_set_version": result.rule_set_version, "policy_version": result.policy_version,
+        "as_of": result.as_of, "input_hash": result.input_hash,
+    }
+
+
 def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id=None) -> PersonEvaluation:
     snapshot = person.current_snapshot
     record = person_from_dict(snapshot.record)
@@ -97,17 +126,8 @@ def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id
     rows = []
     for det in result.determinations:
         count = counts.get((det.key.cycle, det.key.event, det.key.count))
-        row = Determination(
-            office=person.office, person=person, snapshot=snapshot, count=count, batch_id=batch_id,
-            relief=det.relief.value, outcome=det.outcome.value, reduce_to=det.reduce_to.value if det.reduce_to else "",
-            seal=det.seal, eligible_on=det.eligible_on, route=det.route, track=det.track, in_county=det.in_county,
-            code_section=det.code_section, level=det.level, case_number=det.case_number[:60],
-            court_county=det.court_county[:60], count_number=det.count_number, disposition_date=det.disposition_date,
-            questions=[{"code": q.code, "text": q.text} for q in det.questions],
-            question_codes=" ".join(sorted({q.code for q in det.questions}))[:200],
-            reasons=[str(r) for r in det.reasons], rule_set_version=result.rule_set_version,
-            policy_version=result.policy_version, as_of=result.as_of, input_hash=result.input_hash,
-        )
+        row = Determination(office=person.office, person=person, snapshot=snapshot, count=count, batch_id=batch_id,
+                            **determination_values(det, result))
         before = old.get(_identity(row))
         decision = _active_decision(before)
         if decision is not None and _proposal(before) == _proposal(row):
@@ -119,15 +139,8 @@ def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id
     Determination.objects.filter(person=person, current=True).exclude(pk__in=kept_ids).update(current=False)
     PersonEvaluation.objects.filter(person=person, current=True).update(current=False)
     Determination.objects.bulk_create(rows, batch_size=500)
-    has_felony, has_conviction = record_facts(record)
-    evaluation = PersonEvaluation.objects.create(
-        office=person.office, person=person, snapshot=snapshot, registrant=result.registrant,
-        superstrike_priors=list(result.superstrike_priors), currently_serving=result.currently_serving,
-        under_supervision=result.under_supervision, pending_case=result.pending_case, has_felony=has_felony,
-        has_conviction=has_conviction, no_felony_after_relief=result.no_felony_after_relief,
-        no_conviction_after_relief=result.no_conviction_after_relief, rule_set_version=result.rule_set_version,
-        policy_version=result.policy_version, as_of=result.as_of, input_hash=result.input_hash,
-    )
+    evaluation = PersonEvaluation.objects.create(office=person.office, person=person, snapshot=snapshot,
+                                                 **evaluation_values(record, result))
     outcomes.refresh_people([person.pk])  # the outcome dashboard's rows of this person
     return evaluation
 
