@@ -77,7 +77,6 @@ def evaluate_people(person_ids, *, batch_id=None, as_of: dt.date | None = None) 
     return len(people)
 
 
-@transaction.atomic
 def determination_values(det, result) -> dict:
     """The stored fields of one engine determination: the same for the per-person and bulk paths."""
     return {
@@ -107,6 +106,7 @@ def evaluation_values(record, result) -> dict:
     }
 
 
+@transaction.atomic
 def store_evaluation(person: Person, policy: Policy, as_of: dt.date, *, batch_id=None) -> PersonEvaluation:
     snapshot = person.current_snapshot
     record = person_from_dict(snapshot.record)

@@ -107,3 +107,21 @@ def test_nightly_reevaluation_picks_people_whose_waiting_period_ended(office, dj
         assert reevaluate_due() == 1
     now = Determination.objects.get(person=saved.person, relief="PC 1203.4a", current=True)
     assert now.outcome != "not_yet_eligible" and now.as_of == dt.date(2026, 6, 10)
+
+
+def test_a_failed_re_evaluation_leaves_the_previous_results_untouched(office, monkeypatch):
+    from eligibility import services
+    from eligibility.models import PersonEvaluation
+
+    person = _person_with_11359_felony(office)
+    before = sorted(Determination.objects.filter(person=person, current=True).values_list("pk", flat=True))
+
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away half-way")
+
+    monkeypatch.setattr(PersonEvaluation.objects, "create", broken)
+    person.refresh_from_db()
+    with pytest.raises(RuntimeError):
+        services.store_evaluation(person, services.Policy(county="SAN JOAQUIN", version="v2"), dt.date(2026, 2, 1))
+    after = sorted(Determination.objects.filter(person=person, current=True).values_list("pk", flat=True))
+    assert after == before, "old determinations stay current, no new ones half-written"
