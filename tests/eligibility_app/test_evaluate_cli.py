@@ -85,3 +85,11 @@ def test_two_processes_write_exactly_what_one_writes_even_with_split_subjects(tm
         one = (tmp_path / "export-1" / "split" / name).read_bytes()
         two = (tmp_path / "export-2" / "split" / name).read_bytes()
         assert one == two, name
+
+
+def test_jsonl_lines_are_exactly_the_standard_compact_json_encoding(tmp_path):
+    target = tmp_path / "out.jsonl"
+    call_command("evaluate", f"{SAMPLES}/bad.csv", f"{SAMPLES}/no_headers.csv", "--as-of", "2026-01-15",
+                 "-o", str(target))
+    for line in target.read_text(encoding="utf-8").splitlines():
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
