@@ -48,13 +48,14 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
         "person_id", "snapshot_id"))
     seen_people = {pid for pid, _sid in evaluated}
     fresh = [e for e in entries if e.person_id not in seen_people]
-    for entry in entries:
-        if entry.person_id in seen_people and (entry.person_id, entry.snapshot_id) not in evaluated:
-            from intake.models import Person
+    # Known person, new record (another file, a re-run): compare and protect decisions.
+    renewed = [e.person_id for e in entries
+               if e.person_id in seen_people and (e.person_id, e.snapshot_id) not in evaluated]
+    if renewed:
+        from intake.models import Person
 
-            # Known person, new record (another file, a re-run): compare and protect decisions.
-            store_evaluation(Person.objects.select_related("office", "current_snapshot").get(pk=entry.person_id),
-                             policy, as_of, batch_id=batch_id)
+        for person in Person.objects.filter(pk__in=renewed).select_related("office", "current_snapshot"):
+            store_evaluation(person, policy, as_of, batch_id=batch_id)
     if not fresh:
         return len(entries)
     unknown = [e.snapshot_id for e in fresh if e.count_ids is None]

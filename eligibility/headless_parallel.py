@@ -18,9 +18,8 @@ from typing import TextIO
 from intake.doj.group import FileStats, iter_persons, plan_chunks, scan_subjects
 from intake.doj.results import (
     JOINED_FILES,
-    ImpactSummary,
-    _determination_columns,
-    _Encoder,
+    LineEncoder,
+    determination_columns,
     joined_header,
     write_joined_rows,
     write_summary,
@@ -28,6 +27,7 @@ from intake.doj.results import (
 
 from .engine.evaluate import evaluate_person
 from .engine.output import determination_rows, person_summary_row
+from .impact import ImpactSummary
 
 
 def _owner(line: int, starts: list[int]) -> int:
@@ -44,7 +44,7 @@ def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, 
     stats = FileStats(path.name)
     summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
     by_line: dict[int, list[str]] = {}
-    encode = _Encoder()
+    encode = LineEncoder()
     keys = SUMMARY_KEYS if person_summary else CONTRACT_KEYS
     # Subjects split across the file come last from a single process: keep that order here.
     # Only part 0 rebuilds split subjects; other parts write everything in file order.
@@ -63,7 +63,7 @@ def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, 
                     target.write(row)
             if export:
                 summary.add(person, result)
-                by_line.update(_determination_columns(person, result, as_of, encode))
+                by_line.update(determination_columns(person, result, as_of, encode))
     foreign = {}
     for line in [line for line in by_line if _owner(line, starts) != chunk.number]:
         foreign[line] = by_line.pop(line)

@@ -78,16 +78,17 @@ def batch_progress(request, batch_id):
 
 
 def _progress_context(batch):
-    files_qs = batch.files.order_by("id")
+    # Polled every second: read the files once.
+    files = list(batch.files.order_by("id")[:500])
     finished = batch.files_done + batch.files_failed
     percent = int(100 * finished / batch.files_total) if batch.files_total else 0
     if batch.kind == SourceKind.DOJ and batch.status == Batch.Status.PROCESSING:
         # A DOJ batch is usually one huge file: show how far into its lines the worker is.
-        lines = sum(f.lines_total or 0 for f in files_qs if f.status != SourceFile.Status.DUPLICATE)
-        read = sum(f.rows_read for f in files_qs)
+        lines = sum(f.lines_total or 0 for f in files if f.status != SourceFile.Status.DUPLICATE)
+        read = sum(f.rows_read for f in files)
         if lines:
             percent = max(percent, min(99, int(100 * read / lines)))
-    return {"files": list(files_qs[:500]), "percent": percent,
+    return {"files": files, "percent": percent,
             "open": batch.status in (Batch.Status.RECEIVING, Batch.Status.QUEUED, Batch.Status.PROCESSING)}
 
 

@@ -45,7 +45,7 @@ CONDENSED_SOURCE_COLUMNS = [
 ]
 
 
-class _Encoder:
+class LineEncoder:
     """One CSV line as a string, quoted as the csv module quotes: joined rows are built from
     pre-encoded pieces so that the 95 source fields are never parsed and quoted again."""
 
@@ -61,7 +61,7 @@ class _Encoder:
         return text
 
 
-def _determination_columns(person: Person, result, as_of: dt.date, encode: _Encoder) -> dict[int, list[str]]:
+def determination_columns(person: Person, result, as_of: dt.date, encode: LineEncoder) -> dict[int, list[str]]:
     """line number -> the encoded determination columns, one string per determination of its count."""
     counts = {}
     for cycle_index, cycle in enumerate(person.cycles):
@@ -97,18 +97,18 @@ def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None) ->
     stats = FileStats(path.name)
     summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
     by_line: dict[int, list[str]] = {}
-    encode = _Encoder()
+    encode = LineEncoder()
     for item in iter_persons(path, stats=stats):
         result = evaluate_person(item.person, policy, as_of)
         summary.add(item.person, result)
-        by_line.update(_determination_columns(item.person, result, as_of, encode))
+        by_line.update(determination_columns(item.person, result, as_of, encode))
         if on_result is not None:
             on_result(item.person, result)
     return by_line, summary, stats
 
 
 def joined_header(name: str) -> str:
-    encode = _Encoder()
+    encode = LineEncoder()
     if name == "results_condensed.csv":
         return encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n"
     return encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
@@ -142,7 +142,7 @@ def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, c
     """Write the three joined files (or, with ``chunk``, that byte range's share, without headers,
     into files named with ``suffix``, to be concatenated in order)."""
     condensed_at = [COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS]
-    encode = _Encoder()
+    encode = LineEncoder()
     empty = "," * (len(DETERMINATION_COLUMNS) - 1)
     width = len(COLUMN_NAMES)
     names = [out / f"{name}{suffix}" for name in JOINED_FILES]

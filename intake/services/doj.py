@@ -58,7 +58,7 @@ class _ErrorSink:
             self.buffer = []
 
 
-def _named_link(source: SourceFile) -> tuple[Path, tempfile.TemporaryDirectory]:
+def named_link(source: SourceFile) -> tuple[Path, tempfile.TemporaryDirectory]:
     # The reader names rows' sources after the file it opens: show staff the name they uploaded.
     folder = tempfile.TemporaryDirectory(prefix="doj-")
     link = Path(folder.name) / Path(source.original_name).name
@@ -68,7 +68,7 @@ def _named_link(source: SourceFile) -> tuple[Path, tempfile.TemporaryDirectory]:
 
 def plan_file(source: SourceFile) -> int:
     """Cut the file into parts for parallel tasks; returns how many parts to run."""
-    path, folder = _named_link(source)
+    path, folder = named_link(source)
     try:
         index = scan_subjects(path)
         size = path.stat().st_size
@@ -88,7 +88,7 @@ def process_part(source: SourceFile, number: int, *, evaluate: bool = True) -> N
     if part["done"]:
         return  # a redelivered message for a part already read
     chunk = Chunk(**part["chunk"]) if part["chunk"] else None
-    path, folder = _named_link(source)
+    path, folder = named_link(source)
     stats = FileStats(source.original_name)
     errors = _ErrorSink(source)
     policy, _label = current_policy(source.office)

@@ -12,7 +12,7 @@ from eligibility.services import current_policy
 from intake.doj.results import write_results
 
 from ..models import ResultsExport, SourceFile, SourceKind
-from .doj import _named_link
+from .doj import named_link
 
 
 def build_results_export(export: ResultsExport) -> None:
@@ -24,7 +24,7 @@ def build_results_export(export: ResultsExport) -> None:
         archive_path = work / f"batch-{export.batch_id}-results-{export.as_of.isoformat()}.zip"
         with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for source in sources:
-                link, folder = _named_link(source)
+                link, folder = named_link(source)
                 try:
                     out = work / f"file-{source.pk}"
                     summaries[source.original_name] = write_results(link, out, policy, export.as_of)
