@@ -169,14 +169,15 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
                 from intake.doj.results import write_results
 
                 report.kind = "doj"
-                impact = write_results(path, export_dir / path.stem, policy, as_of, on_result=emit)
+                impact = write_results(path, export_dir / path.stem, policy, as_of, on_result=emit,
+                                       hashed=person_summary)
                 report.persons = impact["persons"]
                 if impact["rows_rejected"]:
                     report.warnings.append(
                         f"{impact['rows_rejected']} row(s) rejected (marked in results_all_rows.csv)")
                 continue
             for person in iter_records(path, report):
-                emit(person, evaluate_person(person, policy, as_of))
+                emit(person, evaluate_person(person, policy, as_of, hashed=person_summary))
         except InputError as error:
             report.error = str(error)
         except OSError as error:

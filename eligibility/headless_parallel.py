@@ -1,26 +1,27 @@
 """``evaluate`` of a large DOJ file on every core: one process per part of the file.
 
-Each process reads its part (cut at subject boundaries), evaluates its persons and writes its
-share of the output to a temporary file; the parent concatenates the shares in file order, so the
-output is the same as one process would write. For the analyst's results files, determinations
+Each process indexes and reads its part (cut at subject boundaries), evaluates its persons and
+writes its share of the output to a temporary file; the parent appends the shares in file order
+(in the kernel: they add up to gigabytes), so the output is the same as one process would write. For the analyst's results files, determinations
 of a subject whose rows are split across parts are routed through the parent to the process that
 writes those lines, before each process writes the joined rows of its byte range.
 """
 
 from __future__ import annotations
 
+import io
 import multiprocessing
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from intake.doj.group import FileStats, iter_persons, plan_chunks, scan_subjects
+from intake.doj.group import FileStats, iter_persons, merge_indexes, plan_chunks, scan_subjects
 from intake.doj.results import (
     JOINED_FILES,
     LineEncoder,
     determination_columns,
-    joined_header,
     write_joined_rows,
     write_summary,
 )
@@ -38,8 +39,12 @@ def _owner(line: int, starts: list[int]) -> int:
     return owner
 
 
-def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, export, work):
+def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export, work):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
+
+    # Each process indexes its own part; the parent merges the parts to find split subjects.
+    conn.send(scan_subjects(path, chunk=chunk))
+    index = conn.recv()
 
     stats = FileStats(path.name)
     summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
@@ -54,7 +59,7 @@ def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, 
         writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
         for item in iter_persons(path, stats=stats, index=index, chunk=chunk):
             person = item.person
-            result = evaluate_person(person, policy, as_of)
+            result = evaluate_person(person, policy, as_of, hashed=person_summary)
             target = late_writer if item.regrouped else writer
             if person_summary:
                 target.write(person_summary_row(person, result, path.name))
@@ -73,7 +78,7 @@ def _part(conn, path, chunk, index, starts, policy, as_of, fmt, person_summary, 
     for line, columns in conn.recv().items():
         by_line.setdefault(line, []).extend(columns)
     if export:
-        write_joined_rows(path, work, by_line, chunk=chunk, suffix=f".{chunk.number}")
+        write_joined_rows(path, export, by_line, chunk=chunk, suffix=f".part{chunk.number}")
     conn.send("done")
     conn.close()
 
@@ -82,19 +87,23 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
                           export_dir: Path | None, workers: int = 2) -> dict:
     """Evaluate one DOJ file with ``workers`` processes; returns the file's tallies (and impact)."""
     chunks = plan_chunks(path, workers)
-    index = scan_subjects(path)
     starts = [chunk.first_line for chunk in chunks]
     work = Path(tempfile.mkdtemp(prefix="cmr-evaluate-"))
+    if export_dir is not None:
+        export_dir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     try:
         pipes, processes = [], []
         for chunk in chunks:
             parent, child = context.Pipe()
-            process = context.Process(target=_part, args=(child, path, chunk, index, starts, policy, as_of, fmt,
-                                                           person_summary, export_dir is not None, work))
+            process = context.Process(target=_part, args=(child, path, chunk, starts, policy, as_of, fmt,
+                                                           person_summary, export_dir, work))
             process.start()
             pipes.append(parent)
             processes.append(process)
+        index = merge_indexes([pipe.recv() for pipe in pipes])
+        for pipe in pipes:
+            pipe.send(index)
         summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
         tallies = {"rows_read": 0, "rows_rejected": 0, "persons": 0, "file_problem": None}
         routed: list[dict] = [{} for _ in chunks]
@@ -114,14 +123,15 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
             process.join()
             if process.exitcode:
                 raise RuntimeError(f"a worker process ended with status {process.exitcode}")
-        _concatenate([*(work / f"rows-{chunk.number}" for chunk in chunks), work / "rows-split"], out,
-                     skip_header=fmt == "csv")
+        _append_files([*(work / f"rows-{chunk.number}" for chunk in chunks), work / "rows-split"], out,
+                      skip_header=fmt == "csv")
         if export_dir is not None:
-            export_dir.mkdir(parents=True, exist_ok=True)
             for name in JOINED_FILES:
-                with open(export_dir / name, "w", newline="") as target:
-                    target.write(joined_header(name))
-                    _concatenate([work / f"{name}.{chunk.number}" for chunk in chunks], target)
+                # Part 0 wrote the header and becomes the file; the others are appended to it.
+                final = export_dir / name
+                os.replace(export_dir / f"{name}.part0", final)
+                with open(final, "ab") as target:
+                    _append_files([export_dir / f"{name}.part{chunk.number}" for chunk in chunks[1:]], target)
             impact = summary.as_dict()
             impact["rows_read"] = tallies["rows_read"]
             impact["rows_rejected"] = tallies["rows_rejected"]
@@ -130,15 +140,54 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
         return tallies
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if export_dir is not None:
+            for leftover in export_dir.glob("*.part[0-9]*"):
+                leftover.unlink(missing_ok=True)
 
 
-def _concatenate(parts: list[Path], target: TextIO, *, skip_header: bool = False) -> None:
+def _append_files(parts: list[Path], target, *, skip_header: bool = False) -> None:
+    """Append files to ``target`` (a text or binary file object) byte for byte, in the kernel where it
+    can: the shares of a county's file add up to several GB, too much to pass through Python."""
+    target.flush()
+    fd = _fileno(target)
     header_seen = False
     for part in parts:
-        with open(part, newline="") as handle:
+        with open(part, "rb") as handle:
+            offset = 0
             if skip_header:
                 first = handle.readline()
+                offset = len(first)
                 if first and not header_seen:
-                    target.write(first)
+                    _write_bytes(target, fd, first)
                     header_seen = True
-            shutil.copyfileobj(handle, target, 1024 * 1024)
+            size = os.fstat(handle.fileno()).st_size
+            if fd is not None:
+                try:
+                    while offset < size:
+                        sent = os.sendfile(fd, handle.fileno(), offset, size - offset)
+                        if not sent:
+                            break
+                        offset += sent
+                    continue
+                except OSError:
+                    pass  # not a file the kernel can send to: copy below
+            handle.seek(offset)
+            while block := handle.read(1 << 20):
+                _write_bytes(target, None, block)
+
+
+def _fileno(target) -> int | None:
+    try:
+        return target.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None  # an in-memory stream (tests)
+
+
+def _write_bytes(target, fd: int | None, data: bytes) -> None:
+    if fd is not None:
+        target.flush()
+        os.write(fd, data)
+    elif isinstance(target, io.TextIOBase):
+        target.write(data.decode("utf-8"))
+    else:
+        target.write(data)

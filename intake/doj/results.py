@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import os
+from operator import itemgetter
 from pathlib import Path
 
 from eligibility.engine.evaluate import evaluate_person
@@ -63,17 +64,12 @@ class LineEncoder:
 
 def determination_columns(person: Person, result, as_of: dt.date, encode: LineEncoder) -> dict[int, list[str]]:
     """line number -> the encoded determination columns, one string per determination of its count."""
-    counts = {}
-    for cycle_index, cycle in enumerate(person.cycles):
-        for event_index, event in enumerate(cycle.events):
-            for count_index, count in enumerate(event.counts):
-                counts[(cycle_index, event_index, count_index)] = count
+    cycles = person.cycles
     by_line: dict[int, list[str]] = {}
     superstrikes = "; ".join(result.superstrike_priors)
     for det in result.determinations:
-        count = counts.get((det.key.cycle, det.key.event, det.key.count))
-        if count is None:
-            continue
+        key = det.key
+        count = cycles[key.cycle].events[key.event].counts[key.count]
         years = years_between(det.disposition_date, as_of) if det.disposition_date else ""
         encoded = encode([
             result.person_key, det.case_number, det.count_number, det.code_section, det.relief.value,
@@ -91,27 +87,21 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None) -> tuple[
+def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None, hashed: bool = False) -> tuple[
         dict[int, list[str]], ImpactSummary, FileStats]:
-    """Evaluate every person of the file once; ``on_result(person, result)`` sees each result too."""
+    """Evaluate every person of the file once; ``on_result(person, result)`` sees each result too
+    (with its ``input_hash`` only when ``hashed``: the files do not show it)."""
     stats = FileStats(path.name)
     summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
     by_line: dict[int, list[str]] = {}
     encode = LineEncoder()
     for item in iter_persons(path, stats=stats):
-        result = evaluate_person(item.person, policy, as_of)
+        result = evaluate_person(item.person, policy, as_of, hashed=hashed)
         summary.add(item.person, result)
         by_line.update(determination_columns(item.person, result, as_of, encode))
         if on_result is not None:
             on_result(item.person, result)
     return by_line, summary, stats
-
-
-def joined_header(name: str) -> str:
-    encode = LineEncoder()
-    if name == "results_condensed.csv":
-        return encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n"
-    return encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
 
 
 def write_summary(out: Path, impact: dict) -> None:
@@ -121,12 +111,12 @@ def write_summary(out: Path, impact: dict) -> None:
 
 
 def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: Policy, as_of: dt.date,
-                  on_result=None) -> dict:
+                  on_result=None, hashed: bool = False) -> dict:
     """Write the four results files for one DOJ file; returns the impact summary."""
     path = Path(path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    by_line, summary, stats = evaluate_file(path, policy, as_of, on_result)
+    by_line, summary, stats = evaluate_file(path, policy, as_of, on_result, hashed)
     impact = summary.as_dict()
     impact["rows_read"] = stats.rows_read
     impact["rows_rejected"] = stats.rows_rejected
@@ -139,35 +129,51 @@ JOINED_FILES = ("results_all_rows.csv", "results_condensed.csv", "results_determ
 
 
 def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, chunk=None, suffix: str = "") -> None:
-    """Write the three joined files (or, with ``chunk``, that byte range's share, without headers,
-    into files named with ``suffix``, to be concatenated in order)."""
-    condensed_at = [COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS]
+    """Write the three joined files (or, with ``chunk``, that byte range's share, into files named
+    with ``suffix``, to be concatenated in order; only the first share has the header)."""
+    condensed = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS))
     encode = LineEncoder()
     empty = "," * (len(DETERMINATION_COLUMNS) - 1)
     width = len(COLUMN_NAMES)
     names = [out / f"{name}{suffix}" for name in JOINED_FILES]
+    # Lines are gathered and written a few thousand at a time: one write call per line was a
+    # tenth of the whole evaluation.
+    all_lines: list[str] = []
+    condensed_lines: list[str] = []
+    only_lines: list[str] = []
     with open(names[0], "w", newline="") as all_file, open(names[1], "w", newline="") as condensed_file, \
             open(names[2], "w", newline="") as only_file:
-        if chunk is None:
+        if chunk is None or chunk.number == 0:
             header = encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
-            all_file.write(header)
-            only_file.write(header)
-            condensed_file.write(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
-        write_all, write_only, write_condensed = all_file.write, only_file.write, condensed_file.write
+            all_lines.append(header)
+            only_lines.append(header)
+            condensed_lines.append(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
+
+        def flush():
+            all_file.write("".join(all_lines))
+            condensed_file.write("".join(condensed_lines))
+            only_file.write("".join(only_lines))
+            all_lines.clear()
+            condensed_lines.clear()
+            only_lines.clear()
+
+        add_all, add_condensed, add_only = all_lines.append, condensed_lines.append, only_lines.append
         if chunk is None:
             reader = DojReader(path)
         else:
             reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line),
                                width=chunk.width if chunk.number else None)
         for result in reader:
+            if len(all_lines) > 4000:
+                flush()
             if type(result) is RowError:
                 # Nothing is dropped: a rejected row is written with what it held and why.
                 raw = next(csv.reader([result.raw_line]), [])
                 fields = (raw + [""] * width)[:width]
                 problem = f"rejected: {result.problem}" + (f" (column {result.column})" if result.column else "")
                 tail = empty + encode([problem])
-                write_all(f"{result.line_number},{encode(fields)},{tail}\r\n")
-                write_condensed(f"{result.line_number},{encode([fields[i] for i in condensed_at])},{tail}\r\n")
+                add_all(f"{result.line_number},{encode(fields)},{tail}\r\n")
+                add_condensed(f"{result.line_number},{encode(condensed(fields))},{tail}\r\n")
                 continue
             fields = result.fields
             # A regular row is copied as it came; a repaired row, or one of the short 94-column
@@ -176,13 +182,16 @@ def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, c
                 source = encode((fields + [""] * width)[:width])
             else:
                 source = result.raw_line
-            key = encode([fields[i] for i in condensed_at])
-            determinations = by_line.get(result.line_number)
+            line = result.line_number
+            key = encode(condensed(fields))
+            determinations = by_line.get(line)
             if not determinations:
-                write_all(f"{result.line_number},{source},{empty}\r\n")
-                write_condensed(f"{result.line_number},{key},{empty}\r\n")
+                add_all(f"{line},{source},{empty}\r\n")
+                add_condensed(f"{line},{key},{empty}\r\n")
                 continue
             for columns in determinations:
-                write_all(f"{result.line_number},{source},{columns}\r\n")
-                write_only(f"{result.line_number},{source},{columns}\r\n")
-                write_condensed(f"{result.line_number},{key},{columns}\r\n")
+                joined = f"{line},{source},{columns}\r\n"
+                add_all(joined)
+                add_only(joined)
+                add_condensed(f"{line},{key},{columns}\r\n")
+        flush()
