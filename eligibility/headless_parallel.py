@@ -1,10 +1,11 @@
 """``evaluate`` of a large DOJ file on every core: one process per part of the file.
 
 Each process indexes and reads its part (cut at subject boundaries), evaluates its persons and
-writes its share of the output to a temporary file; the parent appends the shares in file order
-(in the kernel: they add up to gigabytes), so the output is the same as one process would write. For the analyst's results files, determinations
-of a subject whose rows are split across parts are routed through the parent to the process that
-writes those lines, before each process writes the joined rows of its byte range.
+writes its share of every output to its own files; the parent appends the shares in file order
+(in the kernel: they add up to gigabytes), so the output is the same as one process would write.
+In the rare file where a subject's rows are split across parts, the determination columns of its
+lines are routed through the parent to the process that owns those lines, before each process
+writes the joined rows of its byte range (see :class:`intake.doj.results.ResultsPass`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from intake.doj.group import FileStats, iter_persons, merge_indexes, plan_chunks, scan_subjects
-from intake.doj.results import (
-    JOINED_FILES,
-    LineEncoder,
-    determination_columns,
-    write_joined_rows,
-    write_summary,
-)
+from intake.doj.group import merge_indexes, plan_chunks, scan_subjects
+from intake.doj.results import JOINED_FILES, ResultsPass, write_summary
 
-from .engine.evaluate import evaluate_person
 from .engine.output import determination_rows, person_summary_row
 from .impact import ImpactSummary
 
@@ -45,11 +39,8 @@ def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export,
     # Each process indexes its own part; the parent merges the parts to find split subjects.
     conn.send(scan_subjects(path, chunk=chunk))
     index = conn.recv()
-
-    stats = FileStats(path.name)
-    summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
-    by_line: dict[int, list[str]] = {}
-    encode = LineEncoder()
+    run = ResultsPass(path, export, policy, as_of, chunk=chunk, index=index, suffix=f".part{chunk.number}",
+                      hashed=person_summary)
     keys = SUMMARY_KEYS if person_summary else CONTRACT_KEYS
     # Subjects split across the file come last from a single process: keep that order here.
     # Only part 0 rebuilds split subjects; other parts write everything in file order.
@@ -57,28 +48,23 @@ def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export,
     with open(work / f"rows-{chunk.number}", "w", newline="") as handle, \
             open(work / late_name, "w", newline="") as late:
         writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
-        for item in iter_persons(path, stats=stats, index=index, chunk=chunk):
+        for item, result in run:
             person = item.person
-            result = evaluate_person(person, policy, as_of, hashed=person_summary)
             target = late_writer if item.regrouped else writer
             if person_summary:
                 target.write(person_summary_row(person, result, path.name))
             else:
                 for row in determination_rows(person, result, path.name):
                     target.write(row)
-            if export:
-                summary.add(person, result)
-                by_line.update(determination_columns(person, result, as_of, encode))
+    by_line = run.by_line
     foreign = {}
     for line in [line for line in by_line if _owner(line, starts) != chunk.number]:
         foreign[line] = by_line.pop(line)
+    stats = run.stats
     tallies = {"rows_read": stats.rows_read, "rows_rejected": stats.rows_rejected, "persons": stats.persons,
                "file_problem": stats.file_problem}
-    conn.send((summary, tallies, foreign))
-    for line, columns in conn.recv().items():
-        by_line.setdefault(line, []).extend(columns)
-    if export:
-        write_joined_rows(path, export, by_line, chunk=chunk, suffix=f".part{chunk.number}")
+    conn.send((run.summary, tallies, foreign))
+    run.finish(conn.recv())
     conn.send("done")
     conn.close()
 

@@ -554,7 +554,8 @@ def _next_subject_start(handle, offset: int, width: int, size: int) -> int | Non
 
 def iter_persons(path: str | os.PathLike[str], *, stats: FileStats | None = None,
                  on_error: Callable[[RowError], None] | None = None,
-                 index: SubjectIndex | None = None, chunk: Chunk | None = None) -> Iterator[PersonBatchItem]:
+                 index: SubjectIndex | None = None, chunk: Chunk | None = None,
+                 journal: list[Row | RowError] | None = None) -> Iterator[PersonBatchItem]:
     """Yield every subject of a DOJ file once, as a complete :class:`Person`.
 
     Pass a :class:`FileStats` to read the tallies (kept up to date while iterating, final when
@@ -564,6 +565,8 @@ def iter_persons(path: str | os.PathLike[str], *, stats: FileStats | None = None
     yielded twice. With
     ``chunk`` (from :func:`plan_chunks`) only that part of the file is read; the subjects whose
     rows are split across the file are then rebuilt by chunk 0 alone.
+    ``journal``, when given, receives every row and error of the main pass in file order, so a
+    caller can write per-row output as each person is done (see :mod:`intake.doj.results`).
     """
     source = os.path.basename(os.fspath(path))
     stats = stats if stats is not None else FileStats(source)
@@ -583,7 +586,10 @@ def iter_persons(path: str | os.PathLike[str], *, stats: FileStats | None = None
     emitted: set[str] = set()
     normalize_rejected = 0
 
+    record = journal.append if journal is not None else None
     for result in reader:
+        if record is not None:
+            record(result)
         if type(result) is RowError:
             run.error(result)
             continue

@@ -9,9 +9,10 @@ Four files, joined back to the source by line number and RECORD_ID:
 3. ``results_determinations_only.csv``: only the rows that got a determination;
 4. ``impact_summary.json`` and ``impact_summary.csv``: see :mod:`eligibility.impact`.
 
-Pass one evaluates every person and remembers, per input line, the determinations of the count
-read from it; pass two streams the file again and writes. Memory holds one person at a time plus
-the per-line determination columns, never the file.
+Rows are written as soon as their person is evaluated: a person's rows are contiguous in a normal
+export, so memory holds one person at a time, never the file. A file whose subjects are split
+(rows of one SUBJECT_ID in several places) takes two passes: the first keeps the determination
+columns per line, the second streams the file again and joins them.
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ import datetime as dt
 import io
 import json
 import os
+from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
 from eligibility.engine.evaluate import evaluate_person
 from eligibility.engine.policy import Policy
 from eligibility.engine.record import Person, years_between
+from eligibility.engine.results import PersonResult
 from eligibility.impact import ImpactSummary, summary_rows
 
 from .columns import COLUMNS as COLUMN_NAMES
-from .group import FileStats, iter_persons
-from .reader import DojReader, RowError
+from .columns import SUBJECT_ID
+from .group import Chunk, FileStats, PersonBatchItem, SubjectIndex, iter_persons, scan_subjects
+from .reader import DojReader, Row, RowError
 
 DETERMINATION_COLUMNS = [
     "cmr_person_key", "cmr_case_number", "cmr_count", "cmr_code_section", "cmr_relief", "cmr_outcome",
@@ -87,21 +91,73 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def evaluate_file(path: Path, policy: Policy, as_of: dt.date, on_result=None, hashed: bool = False) -> tuple[
-        dict[int, list[str]], ImpactSummary, FileStats]:
-    """Evaluate every person of the file once; ``on_result(person, result)`` sees each result too
-    (with its ``input_hash`` only when ``hashed``: the files do not show it)."""
-    stats = FileStats(path.name)
-    summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
-    by_line: dict[int, list[str]] = {}
-    encode = LineEncoder()
-    for item in iter_persons(path, stats=stats):
-        result = evaluate_person(item.person, policy, as_of, hashed=hashed)
-        summary.add(item.person, result)
-        by_line.update(determination_columns(item.person, result, as_of, encode))
-        if on_result is not None:
-            on_result(item.person, result)
-    return by_line, summary, stats
+class ResultsPass:
+    """Evaluate every person of a DOJ file (or of one :class:`~intake.doj.group.Chunk` of it) and,
+    with ``out``, write the joined files and tally the impact summary.
+
+    When every subject's rows are contiguous (the normal export) each person's rows are written as
+    soon as the person is evaluated, from the rows just read. Otherwise the determination columns
+    are kept per line (:attr:`by_line`) and :meth:`finish` reads the file a second time.
+    Iterate for ``(item, result)`` pairs, then call :meth:`finish`.
+    """
+
+    def __init__(self, path: Path, out: Path | None, policy: Policy, as_of: dt.date, *, chunk: Chunk | None = None,
+                 index: SubjectIndex | None = None, suffix: str = "", hashed: bool = False):
+        self.path, self.out, self.policy, self.as_of = path, out, policy, as_of
+        self.chunk, self.suffix, self.hashed = chunk, suffix, hashed
+        self.index = index if index is not None else scan_subjects(path, chunk=chunk)
+        self.stats = FileStats(path.name)
+        self.summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
+        self.by_line: dict[int, list[str]] = {}
+        self.single_pass = out is not None and not self.index.split
+        self._header = chunk is None or chunk.number == 0
+
+    def __iter__(self) -> Iterator[tuple[PersonBatchItem, PersonResult]]:
+        policy, as_of, hashed, export = self.policy, self.as_of, self.hashed, self.out is not None
+        summary, encode = self.summary, LineEncoder()
+        journal: list | None = [] if self.single_pass else None
+        joined = JoinedRows(self.out, suffix=self.suffix, header=self._header) if self.single_pass else None
+        try:
+            for item in iter_persons(self.path, stats=self.stats, index=self.index, chunk=self.chunk,
+                                     journal=journal):
+                result = evaluate_person(item.person, policy, as_of, hashed=hashed)
+                if export:
+                    summary.add(item.person, result)
+                    columns = determination_columns(item.person, result, as_of, encode)
+                    if joined is not None:
+                        _write_journal(journal, item.subject_id, columns, joined)
+                    else:
+                        self.by_line.update(columns)
+                yield item, result
+            if joined is not None:
+                _write_journal(journal, None, {}, joined)
+        finally:
+            if joined is not None:
+                joined.close()
+
+    def finish(self, routed: dict[int, list[str]] | None = None) -> None:
+        """Second pass when one was needed; ``routed`` adds columns of lines in this chunk that
+        another process evaluated (a subject split across chunks)."""
+        if self.out is None or self.single_pass:
+            return
+        for line, columns in (routed or {}).items():
+            self.by_line.setdefault(line, []).extend(columns)
+        write_joined_rows(self.path, self.out, self.by_line, chunk=self.chunk, suffix=self.suffix)
+
+
+def _write_journal(journal: list, subject: str | None, columns: dict[int, list[str]], joined: JoinedRows) -> None:
+    """Write the journal's rows up to where the next subject starts (all of them for ``None``)."""
+    done = 0
+    for entry in journal:
+        if type(entry) is Row:
+            owner = entry.fields[SUBJECT_ID].strip()
+            if subject is not None and owner and owner != subject:
+                break
+            joined.add(entry, columns.get(entry.line_number))
+        else:
+            joined.add(entry, None)
+        done += 1
+    del journal[:done]
 
 
 def write_summary(out: Path, impact: dict) -> None:
@@ -112,15 +168,19 @@ def write_summary(out: Path, impact: dict) -> None:
 
 def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: Policy, as_of: dt.date,
                   on_result=None, hashed: bool = False) -> dict:
-    """Write the four results files for one DOJ file; returns the impact summary."""
-    path = Path(path)
+    """Write the four results files for one DOJ file; returns the impact summary.
+    ``on_result(person, result)`` sees each result too (with its ``input_hash`` only when
+    ``hashed``: the files do not show it)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    by_line, summary, stats = evaluate_file(path, policy, as_of, on_result, hashed)
-    impact = summary.as_dict()
-    impact["rows_read"] = stats.rows_read
-    impact["rows_rejected"] = stats.rows_rejected
-    write_joined_rows(path, out, by_line)
+    run = ResultsPass(Path(path), out, policy, as_of, hashed=hashed)
+    for item, result in run:
+        if on_result is not None:
+            on_result(item.person, result)
+    run.finish()
+    impact = run.summary.as_dict()
+    impact["rows_read"] = run.stats.rows_read
+    impact["rows_rejected"] = run.stats.rows_rejected
     write_summary(out, impact)
     return impact
 
@@ -129,69 +189,85 @@ JOINED_FILES = ("results_all_rows.csv", "results_condensed.csv", "results_determ
 
 
 def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, chunk=None, suffix: str = "") -> None:
-    """Write the three joined files (or, with ``chunk``, that byte range's share, into files named
-    with ``suffix``, to be concatenated in order; only the first share has the header)."""
-    condensed = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS))
-    encode = LineEncoder()
-    empty = "," * (len(DETERMINATION_COLUMNS) - 1)
-    width = len(COLUMN_NAMES)
-    names = [out / f"{name}{suffix}" for name in JOINED_FILES]
-    # Lines are gathered and written a few thousand at a time: one write call per line was a
-    # tenth of the whole evaluation.
-    all_lines: list[str] = []
-    condensed_lines: list[str] = []
-    only_lines: list[str] = []
-    with open(names[0], "w", newline="") as all_file, open(names[1], "w", newline="") as condensed_file, \
-            open(names[2], "w", newline="") as only_file:
-        if chunk is None or chunk.number == 0:
-            header = encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
-            all_lines.append(header)
-            only_lines.append(header)
-            condensed_lines.append(encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
-
-        def flush():
-            all_file.write("".join(all_lines))
-            condensed_file.write("".join(condensed_lines))
-            only_file.write("".join(only_lines))
-            all_lines.clear()
-            condensed_lines.clear()
-            only_lines.clear()
-
-        add_all, add_condensed, add_only = all_lines.append, condensed_lines.append, only_lines.append
-        if chunk is None:
-            reader = DojReader(path)
-        else:
-            reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line),
-                               width=chunk.width if chunk.number else None)
+    """The second pass: stream the file (or ``chunk`` of it) again and join each line to its
+    determination columns, into files named with ``suffix`` (only the first chunk's have headers)."""
+    if chunk is None:
+        reader = DojReader(path)
+    else:
+        reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line),
+                           width=chunk.width if chunk.number else None)
+    with JoinedRows(out, suffix=suffix, header=chunk is None or chunk.number == 0) as joined:
+        add, columns = joined.add, by_line.get
         for result in reader:
-            if len(all_lines) > 4000:
-                flush()
-            if type(result) is RowError:
-                # Nothing is dropped: a rejected row is written with what it held and why.
-                raw = next(csv.reader([result.raw_line]), [])
-                fields = (raw + [""] * width)[:width]
-                problem = f"rejected: {result.problem}" + (f" (column {result.column})" if result.column else "")
-                tail = empty + encode([problem])
-                add_all(f"{result.line_number},{encode(fields)},{tail}\r\n")
-                add_condensed(f"{result.line_number},{encode(condensed(fields))},{tail}\r\n")
-                continue
-            fields = result.fields
-            # A regular row is copied as it came; a repaired row, or one of the short 94-column
-            # layout, is written as read, padded to the 95 columns of the header.
-            if result.repair or reader.counts.width != width or len(fields) != width:
-                source = encode((fields + [""] * width)[:width])
-            else:
-                source = result.raw_line
-            line = result.line_number
-            key = encode(condensed(fields))
-            determinations = by_line.get(line)
-            if not determinations:
-                add_all(f"{line},{source},{empty}\r\n")
-                add_condensed(f"{line},{key},{empty}\r\n")
-                continue
-            for columns in determinations:
-                joined = f"{line},{source},{columns}\r\n"
-                add_all(joined)
-                add_only(joined)
-                add_condensed(f"{line},{key},{columns}\r\n")
-        flush()
+            add(result, columns(result.line_number))
+
+
+_CONDENSED = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS))
+_EMPTY = "," * (len(DETERMINATION_COLUMNS) - 1)
+_WIDTH = len(COLUMN_NAMES)
+
+
+class JoinedRows:
+    """The three joined files, written in file order. Lines are gathered and written a few
+    thousand at a time: a write call per line was a tenth of the whole evaluation."""
+
+    def __init__(self, out: Path, *, suffix: str = "", header: bool = True):
+        self.files = [open(out / f"{name}{suffix}", "w", newline="") for name in JOINED_FILES]  # noqa: SIM115
+        self.all_lines: list[str] = []
+        self.condensed_lines: list[str] = []
+        self.only_lines: list[str] = []
+        self.encode = LineEncoder()
+        if header:
+            line = self.encode(["source_line", *COLUMN_NAMES, *DETERMINATION_COLUMNS]) + "\r\n"
+            self.all_lines.append(line)
+            self.only_lines.append(line)
+            self.condensed_lines.append(
+                self.encode(["source_line", *CONDENSED_SOURCE_COLUMNS, *DETERMINATION_COLUMNS]) + "\r\n")
+
+    def add(self, result: Row | RowError, determinations: list[str] | None) -> None:
+        encode = self.encode
+        if len(self.all_lines) > 4000:
+            self.flush()
+        if type(result) is RowError:
+            # Nothing is dropped: a rejected row is written with what it held and why.
+            raw = next(csv.reader([result.raw_line]), [])
+            fields = (raw + [""] * _WIDTH)[:_WIDTH]
+            problem = f"rejected: {result.problem}" + (f" (column {result.column})" if result.column else "")
+            tail = _EMPTY + encode([problem])
+            self.all_lines.append(f"{result.line_number},{encode(fields)},{tail}\r\n")
+            self.condensed_lines.append(f"{result.line_number},{encode(_CONDENSED(fields))},{tail}\r\n")
+            return
+        fields = result.fields
+        # A regular row is copied as it came; a repaired row, or one of the short 94-column
+        # layout, is written as read, padded to the 95 columns of the header.
+        if result.repair or len(fields) != _WIDTH:
+            source = encode((fields + [""] * _WIDTH)[:_WIDTH])
+        else:
+            source = result.raw_line
+        line = result.line_number
+        key = encode(_CONDENSED(fields))
+        if not determinations:
+            self.all_lines.append(f"{line},{source},{_EMPTY}\r\n")
+            self.condensed_lines.append(f"{line},{key},{_EMPTY}\r\n")
+            return
+        for columns in determinations:
+            joined = f"{line},{source},{columns}\r\n"
+            self.all_lines.append(joined)
+            self.only_lines.append(joined)
+            self.condensed_lines.append(f"{line},{key},{columns}\r\n")
+
+    def flush(self) -> None:
+        for handle, lines in zip(self.files, (self.all_lines, self.condensed_lines, self.only_lines), strict=True):
+            handle.write("".join(lines))
+            lines.clear()
+
+    def close(self) -> None:
+        self.flush()
+        for handle in self.files:
+            handle.close()
+
+    def __enter__(self) -> JoinedRows:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

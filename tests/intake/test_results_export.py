@@ -4,13 +4,14 @@ import csv
 import datetime as dt
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from eligibility.engine.policy import Policy
 from intake.doj.generator import generate_doj_file
-from intake.doj.results import DETERMINATION_COLUMNS, write_results
+from intake.doj.results import DETERMINATION_COLUMNS, JOINED_FILES, ResultsPass, write_results
 from intake.models import Batch, ResultsExport
 
 SAMPLES = "/work/shared/reference/doj-samples"
@@ -34,6 +35,29 @@ def test_every_input_row_appears_in_the_all_rows_file(tmp_path, name):
     condensed = _read(tmp_path / "results_condensed.csv")
     assert len(condensed) == len(rows)
     assert set(DETERMINATION_COLUMNS) <= set(condensed[0])
+
+
+@pytest.mark.parametrize("name", ["generated", "bad.csv"])
+def test_rows_written_as_each_person_is_done_equal_the_two_pass_files(tmp_path, name):
+    # A normal export is joined in one pass; a file with split subjects needs two. Same bytes.
+    source = tmp_path / "in.csv"
+    if name == "generated":
+        generate_doj_file(source, rows=1500, seed=5, irregular_rate=0.05)
+    else:
+        source.write_bytes(Path(SAMPLES, name).read_bytes())
+    written = {}
+    for single in (True, False):
+        out = tmp_path / f"single-{single}"
+        out.mkdir()
+        run = ResultsPass(source, out, Policy(county="SAN JOAQUIN"), AS_OF)
+        if not single:
+            run.single_pass = False
+        list(run)
+        run.finish()
+        written[single] = {name: (out / name).read_bytes() for name in JOINED_FILES}
+    assert written[True] == written[False]
+    if name == "generated":
+        assert written[True]["results_all_rows.csv"].count(b"rejected: ") >= 1
 
 
 def test_rejected_rows_are_written_with_the_reason(tmp_path):
