@@ -172,7 +172,9 @@ def _fileno(target) -> int | None:
 def _write_bytes(target, fd: int | None, data: bytes) -> None:
     if fd is not None:
         target.flush()
-        os.write(fd, data)
+        view = memoryview(data)
+        while view:  # a pipe may take less than all of it at once
+            view = view[os.write(fd, view):]
     elif isinstance(target, io.TextIOBase):
         target.write(data.decode("utf-8"))
     else:

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,6 +16,7 @@ from intake.doj.generator import generate_doj_file
 CONTRACT = ["source", "cii", "name", "case_number", "court_county", "count", "code_section", "attempted", "level",
             "disposition_date", "relief", "outcome", "reduce_to", "seal", "eligible_on", "reasons"]
 SAMPLES = "/work/shared/reference/doj-samples"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
@@ -85,6 +89,26 @@ def test_two_processes_write_exactly_what_one_writes_even_with_split_subjects(tm
         one = (tmp_path / "export-1" / "split" / name).read_bytes()
         two = (tmp_path / "export-2" / "split" / name).read_bytes()
         assert one == two, name
+
+
+def test_two_processes_piped_to_standard_output_write_what_one_writes(tmp_path):
+    # The real command, its output a pipe: the shares are appended by the kernel, one CSV header.
+    source = tmp_path / "county.csv"
+    generate_doj_file(source, rows=16000, seed=12, irregular_rate=0.01)
+    assert source.stat().st_size >= headless.PARALLEL_MIN_BYTES
+    printed, exports = {}, {}
+    for workers in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "manage.py", "evaluate", str(source), "--as-of", "2026-01-15", "--county", "San Joaquin",
+             "--format", "csv", "--workers", workers, "--export-dir", str(tmp_path / workers)],
+            cwd=ROOT, capture_output=True, check=True, timeout=300)
+        printed[workers] = done.stdout
+        exports[workers] = {path.name: path.read_bytes() for path in (tmp_path / workers / "county").iterdir()}
+    assert printed["1"] == printed["2"]
+    assert printed["2"].count(b"source,cii,name") == 1
+    assert exports["1"] == exports["2"]
+    assert sorted(exports["2"]) == ["impact_summary.csv", "impact_summary.json", "results_all_rows.csv",
+                                    "results_condensed.csv", "results_determinations_only.csv"]
 
 
 def test_jsonl_lines_are_exactly_the_standard_compact_json_encoding(tmp_path):
