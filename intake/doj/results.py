@@ -56,14 +56,16 @@ class LineEncoder:
 
     def __init__(self):
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="")
+        # The csv module quotes a field holding a line break only when the break is part of the
+        # line terminator: write one and cut it off, or a multi-line offense text would split the row.
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
 
     def __call__(self, values) -> str:
         self.writer.writerow(values)
         text = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()
-        return text
+        return text[:-2]
 
 
 def determination_columns(person: Person, result, as_of: dt.date, encode: LineEncoder) -> dict[int, list[str]]:

@@ -60,6 +60,24 @@ def test_rows_written_as_each_person_is_done_equal_the_two_pass_files(tmp_path, 
         assert written[True]["results_all_rows.csv"].count(b"rejected: ") >= 1
 
 
+def test_a_field_with_a_line_break_stays_inside_its_row(tmp_path):
+    generate_doj_file(tmp_path / "plain.csv", rows=200, seed=4, irregular_rate=0)
+    with open(tmp_path / "plain.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("OFFENSE_DESCR")
+    rows[5][column] = "11357 HS-POSSESS\nMARIJUANA"
+    with open(tmp_path / "in.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "out"
+    write_results(tmp_path / "in.csv", out, Policy(county="SAN JOAQUIN"), AS_OF)
+    for name in ("results_all_rows.csv", "results_condensed.csv"):
+        with open(out / name, newline="") as handle:
+            written = list(csv.reader(handle))
+        assert {len(row) for row in written} == {len(written[0])}, name
+        offense = written[0].index("OFFENSE_DESCR")
+        assert "11357 HS-POSSESS\nMARIJUANA" in {row[offense] for row in written}, name
+
+
 def test_rejected_rows_are_written_with_the_reason(tmp_path):
     generated = generate_doj_file(tmp_path / "in.csv", rows=600, seed=3, irregular_rate=0.05)
     out = tmp_path / "out"
