@@ -35,7 +35,9 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
         return [build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
             f"The person is required to register under PC 290 ({facts.registrant_basis})",
             "PC 1170.18(i)")])]
-    priors = [p for p in facts.superstrikes if p.date is None or p.date <= ctx.as_of]
+    # Every superstrike on the record counts, even one dated after the as-of date (a historical
+    # evaluation, or a date typo): granting past a disqualifier the record shows is the costly mistake.
+    priors = facts.superstrikes
     certain = [p for p in priors if p.certain]
     if certain:
         return [build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
