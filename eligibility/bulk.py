@@ -21,7 +21,7 @@ from .engine.evaluate import evaluate_person
 from .engine.policy import Policy
 from .engine.record import Person as PersonRecord
 from .models import Determination, PersonEvaluation
-from .services import determination_values, evaluation_values, store_evaluation
+from .services import DETERMINATION_FIELDS, determination_row, evaluation_values, store_evaluation
 
 
 @dataclass
@@ -30,6 +30,7 @@ class ChunkEntry:
     snapshot_id: int
     record: PersonRecord
     count_ids: dict | None = None  # (cycle, event, count index) -> Count id, when the caller knows
+    new_person: bool = False  # created in this transaction: nothing can have evaluated it yet
 
 
 # Values that are lists go to JSON columns; COPY takes them as JSON text.
@@ -44,8 +45,10 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
         return 0
     person_ids = [e.person_id for e in entries]
     outcomes.refresh_people(person_ids)
-    evaluated = set(PersonEvaluation.objects.filter(person_id__in=person_ids, current=True).values_list(
-        "person_id", "snapshot_id"))
+    # Only people who existed before this transaction can have results to compare with.
+    known = [e.person_id for e in entries if not e.new_person]
+    evaluated = set(PersonEvaluation.objects.filter(person_id__in=known, current=True).values_list(
+        "person_id", "snapshot_id")) if known else set()
     seen_people = {pid for pid, _sid in evaluated}
     fresh = [e for e in entries if e.person_id not in seen_people]
     # Known person, new record (another file, a re-run): compare and protect decisions.
@@ -58,36 +61,30 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
             store_evaluation(person, policy, as_of, batch_id=batch_id)
     if not fresh:
         return len(entries)
+    # (cycle, event, count index) -> Count id per snapshot, looked up only where the caller did not pass them.
+    queried: dict[int, dict] = {}
     unknown = [e.snapshot_id for e in fresh if e.count_ids is None]
-    count_ids = {
-        (snapshot_id, cycle, event, index): pk
+    if unknown:
         for pk, snapshot_id, cycle, event, index in Count.objects.filter(case__snapshot_id__in=unknown).values_list(
-            "pk", "case__snapshot_id", "case__cycle_index", "case__event_index", "count_index")
-    } if unknown else {}
-    for entry in fresh:
-        for (cycle, event, index), pk in (entry.count_ids or {}).items():
-            count_ids[(entry.snapshot_id, cycle, event, index)] = pk
+                "pk", "case__snapshot_id", "case__cycle_index", "case__event_index", "count_index"):
+            queried.setdefault(snapshot_id, {})[(cycle, event, index)] = pk
     now = timezone.now()
     determinations, evaluations = [], []
-    determination_fields = evaluation_fields = None
+    evaluation_fields = None
     for entry in fresh:
         result = evaluate_person(entry.record, policy, as_of)
+        head = (office.pk, entry.person_id, entry.snapshot_id)
+        count_ids = entry.count_ids if entry.count_ids is not None else queried.get(entry.snapshot_id, {})
         for det in result.determinations:
-            values = determination_values(det, result)
-            determination_fields = determination_fields or list(values)
-            determinations.append((
-                office.pk, entry.person_id, entry.snapshot_id,
-                count_ids.get((entry.snapshot_id, det.key.cycle, det.key.event, det.key.count)), batch_id,
-                *(_copyable(v) for v in values.values()), True, now,
-            ))
+            key = det.key
+            determinations.append((*head, count_ids.get((key.cycle, key.event, key.count)), batch_id,
+                                   *determination_row(det, result, _json), True, now))
         values = evaluation_values(entry.record, result)
         evaluation_fields = evaluation_fields or list(values)
-        evaluations.append((office.pk, entry.person_id, entry.snapshot_id, *(_copyable(v) for v in values.values()),
-                            True, now))
+        evaluations.append((*head, *(_copyable(v) for v in values.values()), True, now))
     base = ["office_id", "person_id", "snapshot_id"]
-    if determinations:
-        _insert(Determination, [*base, "count_id", "batch_id", *determination_fields, "current", "created_at"],
-                determinations)
+    _insert(Determination, [*base, "count_id", "batch_id", *DETERMINATION_FIELDS, "current", "created_at"],
+            determinations)
     _insert(PersonEvaluation, [*base, *evaluation_fields, "current", "created_at"], evaluations)
     return len(entries)
 

@@ -49,15 +49,15 @@ class Determination(OfficeScopedModel):
     batch = models.ForeignKey(
         "intake.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="determinations"
     )
-    relief = models.CharField(max_length=20, db_index=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
+    relief = models.CharField(max_length=20)  # indexed in Meta
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)  # indexed in Meta
     reduce_to = models.CharField(max_length=12, blank=True)
     seal = models.BooleanField(default=False)
     eligible_on = models.DateField(null=True, blank=True)
     route = models.CharField(max_length=20, blank=True)
     track = models.CharField(max_length=20, blank=True)
     in_county = models.BooleanField(default=True)
-    code_section = models.CharField(max_length=40, blank=True, db_index=True)
+    code_section = models.CharField(max_length=40, blank=True)  # indexed in Meta
     level = models.CharField(max_length=12, blank=True)
     case_number = models.CharField(max_length=60, blank=True)
     court_county = models.CharField(max_length=60, blank=True)
@@ -80,6 +80,12 @@ class Determination(OfficeScopedModel):
             models.Index(fields=["office", "batch", "current"]),
             # The review queue pages through an office's current determinations grouped by person.
             models.Index(fields=["office", "current", "person", "id"], name="determination_queue_order"),
+            # Plain indexes, not db_index=True: on PostgreSQL that adds a varchar_pattern_ops twin (for
+            # LIKE 'x%') which no query of these columns uses, and each index costs on every one of the
+            # millions of rows a DOJ file's evaluation writes.
+            models.Index(fields=["relief"], name="determination_relief"),
+            models.Index(fields=["outcome"], name="determination_outcome"),
+            models.Index(fields=["code_section"], name="determination_code_section"),
         ]
 
     def __str__(self) -> str:

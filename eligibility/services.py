@@ -77,19 +77,35 @@ def evaluate_people(person_ids, *, batch_id=None, as_of: dt.date | None = None) 
     return len(people)
 
 
+DETERMINATION_FIELDS = (
+    "relief", "outcome", "reduce_to", "seal", "eligible_on", "route", "track", "in_county", "code_section", "level",
+    "case_number", "court_county", "count_number", "disposition_date", "questions", "question_codes", "reasons",
+    "rule_set_version", "policy_version", "as_of", "input_hash",
+)
+
+
+def _same(value):
+    return value
+
+
+def determination_row(det, result, encode=_same) -> tuple:
+    """The stored fields of one engine determination, in ``DETERMINATION_FIELDS`` order: the same for
+    the per-person and bulk paths. ``encode`` is applied to the two JSON values (the bulk path's COPY
+    takes them as JSON text); a tuple, not a dict, because the bulk path builds one per determination."""
+    questions = det.questions
+    return (
+        det.relief.value, det.outcome.value, det.reduce_to.value if det.reduce_to else "", det.seal, det.eligible_on,
+        det.route, det.track, det.in_county, det.code_section, det.level, det.case_number[:60],
+        det.court_county[:60], det.count_number, det.disposition_date,
+        encode([{"code": q.code, "text": q.text} for q in questions]),
+        " ".join(sorted({q.code for q in questions}))[:200] if questions else "",
+        encode([str(r) for r in det.reasons]), result.rule_set_version, result.policy_version, result.as_of,
+        result.input_hash,
+    )
+
+
 def determination_values(det, result) -> dict:
-    """The stored fields of one engine determination: the same for the per-person and bulk paths."""
-    return {
-        "relief": det.relief.value, "outcome": det.outcome.value,
-        "reduce_to": det.reduce_to.value if det.reduce_to else "", "seal": det.seal, "eligible_on": det.eligible_on,
-        "route": det.route, "track": det.track, "in_county": det.in_county, "code_section": det.code_section,
-        "level": det.level, "case_number": det.case_number[:60], "court_county": det.court_county[:60],
-        "count_number": det.count_number, "disposition_date": det.disposition_date,
-        "questions": [{"code": q.code, "text": q.text} for q in det.questions],
-        "question_codes": " ".join(sorted({q.code for q in det.questions}))[:200],
-        "reasons": [str(r) for r in det.reasons], "rule_set_version": result.rule_set_version,
-        "policy_version": result.policy_version, "as_of": result.as_of, "input_hash": result.input_hash,
-    }
+    return dict(zip(DETERMINATION_FIELDS, determination_row(det, result), strict=True))
 
 
 def evaluation_values(record, result) -> dict:

@@ -17,7 +17,7 @@ from eligibility.engine.record import Person as PersonRecord
 from eligibility.engine.serialize import person_to_dict
 
 from ..models import Case, Count, Person, PersonMerge, RecordSnapshot, SourceFile
-from .records import NAME_DOB_CONFIDENCE, count_row, count_values, normalized_name
+from .records import COUNT_VALUE_FIELDS, NAME_DOB_CONFIDENCE, count_row, count_values, normalized_name
 
 
 @dataclass
@@ -86,16 +86,21 @@ class Written:
     record: PersonRecord
     # (cycle, event, count index) -> Count id, when the writer knows them (saves a lookup).
     count_ids: dict | None = None
+    new_person: bool = False  # created by this chunk, not matched to a person already stored
 
 
 @transaction.atomic
-def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[Written]:
-    """Store a chunk of persons read from ``source``; returns what was written, for evaluation."""
+def write_chunk(source: SourceFile, items: list[ChunkItem], *, check_stored: bool = True) -> list[Written]:
+    """Store a chunk of persons read from ``source``; returns what was written, for evaluation.
+
+    ``check_stored=False``: the caller knows none of these subjects is stored yet (see ``process_part``),
+    so they are not looked up."""
     office = source.office
-    keys = [item.subject_key for item in items]
-    already = set(RecordSnapshot.objects.filter(source_file=source, subject_key__in=keys).values_list(
-        "subject_key", flat=True))
-    items = [item for item in items if item.subject_key not in already]
+    if check_stored:
+        keys = [item.subject_key for item in items]
+        already = set(RecordSnapshot.objects.filter(source_file=source, subject_key__in=keys).values_list(
+            "subject_key", flat=True))
+        items = [item for item in items if item.subject_key not in already]
     if not items:
         return []
     matches = _match_existing(office, source, items)
@@ -123,7 +128,8 @@ def write_chunk(source: SourceFile, items: list[ChunkItem]) -> list[Written]:
     matched_people = {person_ids[i] for i in matches}
     for person_id in matched_people:
         Person.objects.filter(pk=person_id).update(current_snapshot_id=latest[person_id])
-    return [Written(person_ids[i], snapshot_ids[i], item.record, count_ids.get(i) if count_ids else None)
+    return [Written(person_ids[i], snapshot_ids[i], item.record, count_ids[i] if count_ids is not None else None,
+                    new_person=i not in matches)
             for i, item in enumerate(items)]
 
 
@@ -225,37 +231,29 @@ class _PostgresChunk:
         ))
         return snapshot_ids
 
-    def cases_and_counts(self, items, person_ids, snapshot_ids) -> None:
+    def cases_and_counts(self, items, person_ids, snapshot_ids) -> dict[int, dict]:
         events = []
         for i, item in enumerate(items):
             for cycle_index, event_index, event in _court_counts(item.record):
                 events.append((i, cycle_index, event_index, event))
         case_ids = _allocate_ids(Case, len(events))
+        office_id = self.office.pk
         _copy(Case, ["id", "office_id", "person_id", "snapshot_id", "case_number", "court", "county", "event_date",
                      "cycle_index", "event_index"], (
-            (case_ids[n], self.office.pk, person_ids[i], snapshot_ids[i], event.case_number[:60], event.agency[:120],
+            (case_id, office_id, person_ids[i], snapshot_ids[i], event.case_number[:60], event.agency[:120],
              event.county[:60], event.date, cycle_index, event_index)
-            for n, (i, cycle_index, event_index, event) in enumerate(events)
+            for case_id, (i, cycle_index, event_index, event) in zip(case_ids, events, strict=True)
         ))
-        total = sum(len(event.counts) for *_rest, event in events)
-        allocated = _allocate_ids(Count, total)
-        count_ids = iter(allocated)
-        known: dict[int, dict] = {}
-        position = 0
-        for i, cycle_index, event_index, event in events:
-            for count_index in range(len(event.counts)):
-                known.setdefault(i, {})[(cycle_index, event_index, count_index)] = allocated[position]
-                position += 1
-        columns = ["id", "office_id", "person_id", "case_id", "count_index", "number", "code_section", "attempted",
-                   "description", "level", "convicted", "conviction_date", "disposition", "sentence", "source_refs",
-                   "warnings"]
-
-        def rows():
-            for n, (i, _cycle_index, _event_index, event) in enumerate(events):
-                for count_index, count in enumerate(event.counts):
-                    values = count_values(count)
-                    yield (next(count_ids), self.office.pk, person_ids[i], case_ids[n], count_index, *values[:-2],
-                           _json(values[-2]), _json(values[-1]))
-
-        _copy(Count, columns, rows())
+        count_ids = iter(_allocate_ids(Count, sum(len(event.counts) for *_rest, event in events)))
+        # Every item gets its map, even without counts: the evaluator then knows there is nothing to look up.
+        known: dict[int, dict] = {i: {} for i in range(len(items))}
+        rows = []
+        for case_id, (i, cycle_index, event_index, event) in zip(case_ids, events, strict=True):
+            ids = known[i]
+            for count_index, count in enumerate(event.counts):
+                count_id = ids[(cycle_index, event_index, count_index)] = next(count_ids)
+                *values, refs, warnings = count_values(count)
+                rows.append((count_id, office_id, person_ids[i], case_id, count_index, *values, _json(refs),
+                             _json(warnings)))
+        _copy(Count, ["id", "office_id", "person_id", "case_id", "count_index", *COUNT_VALUE_FIELDS], rows)
         return known
