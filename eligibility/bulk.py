@@ -31,6 +31,7 @@ class ChunkEntry:
     record: PersonRecord
     count_ids: dict | None = None  # (cycle, event, count index) -> Count id, when the caller knows
     new_person: bool = False  # created in this transaction: nothing can have evaluated it yet
+    record_json: bytes | None = None  # the snapshot as stored, if the writer has it: hashed, not serialised again
 
 
 # Values that are lists go to JSON columns; COPY takes them as JSON text.
@@ -72,7 +73,7 @@ def evaluate_chunk(office, entries: list[ChunkEntry], policy: Policy, as_of: dt.
     determinations, evaluations = [], []
     evaluation_fields = None
     for entry in fresh:
-        result = evaluate_person(entry.record, policy, as_of)
+        result = evaluate_person(entry.record, policy, as_of, record=entry.record_json)
         head = (office.pk, entry.person_id, entry.snapshot_id)
         count_ids = entry.count_ids if entry.count_ids is not None else queried.get(entry.snapshot_id, {})
         for det in result.determinations:

@@ -45,7 +45,7 @@ def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export,
     # Subjects split across the file come last from a single process: keep that order here.
     # Only part 0 rebuilds split subjects; other parts write everything in file order.
     late_name = "rows-split" if chunk.number == 0 else f"rows-split-unused-{chunk.number}"
-    with open(work / f"rows-{chunk.number}", "w", newline="") as handle, \
+    with open(work / f"rows-{chunk.number}", "w", newline="", buffering=1 << 20) as handle, \
             open(work / late_name, "w", newline="") as late:
         writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
         for item, result in run:

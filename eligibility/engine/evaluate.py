@@ -1,7 +1,8 @@
 """The entry point: ``evaluate_person(person, policy, as_of)``.
 
 Pure: the as-of date is an argument and the wall clock is never read, so the same person, policy and
-date always give byte-for-byte the same result (and the same ``input_hash``).
+date always give byte-for-byte the same result (and the same ``input_hash``, which covers the record
+as a snapshot stores it).
 
 Laws run in a fixed order per count, reductions before dismissals (spec 8.2): Prop 64, Prop 47,
 PC 17(b)/17(d)(2), the 1203.4 family, then 1203.425. Arrest-only counts get PC 851.93.
@@ -11,80 +12,45 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable
-from dataclasses import fields, is_dataclass
-from enum import Enum
-from operator import attrgetter
 
-from .code_section import CodeSection
+import orjson
+
 from .facts import person_facts
 from .laws import Ctx, pc17, pc851_93, pc1203_4, pc1203_425, prop47, prop64
 from .offense_lists import offense_lists
 from .policy import Policy
 from .record import Level, Person
 from .results import Determination, Outcome, PersonResult
+from .serialize import person_to_dict
 from .version import RULE_SET_VERSION
 
 LAWS = (prop64, prop47, pc17, pc1203_4, pc1203_425)
 
-_ENCODERS: dict[type, Callable] = {}
+
+def record_json(person: Person) -> bytes:
+    """The record as a snapshot stores it (:func:`~.serialize.person_to_dict`), keys sorted: the
+    bytes the input hash covers. A bulk writer that stores these bytes passes them to
+    :func:`evaluate_person`, so the record is serialised once for both."""
+    return orjson.dumps(person_to_dict(person), option=orjson.OPT_SORT_KEYS)
 
 
-def _encoder_for(cls: type) -> Callable:
-    """How to write one non-JSON value, decided once per type. Dataclasses become
-    ``[class name, *fields in declaration order]``; the C JSON encoder walks the rest, which keeps
-    hashing cheap enough to run for every person."""
-    if issubclass(cls, dt.date):
-        enc = cls.isoformat
-    elif cls is CodeSection:
-        enc = str
-    elif is_dataclass(cls):
-        names = tuple(f.name for f in fields(cls))
-        getter = attrgetter(*names)
-        label = cls.__name__
-        if len(names) == 1:
-            def enc(value, getter=getter, label=label):
-                return [label, getter(value)]
-        else:
-            def enc(value, getter=getter, label=label):
-                return [label, *getter(value)]
-    elif issubclass(cls, Enum):
-        def enc(value):
-            return value.value
-    elif issubclass(cls, set | frozenset):
-        def enc(value):
-            return sorted(value, key=str)
-    else:
-        enc = str
-    _ENCODERS[cls] = enc
-    return enc
-
-
-def _default(value):
-    enc = _ENCODERS.get(type(value))
-    if enc is None:
-        enc = _encoder_for(type(value))
-    return enc(value)
-
-
-def canonical_json(person: Person, policy: Policy, as_of: dt.date) -> str:
-    """The canonical serialisation hashed into ``input_hash``: StrEnums are written as their value,
-    dates as ISO strings, dict keys sorted, no whitespace, ASCII only."""
-    return json.dumps([person, policy.to_dict(), as_of], default=_default, sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=True, check_circular=False)
-
-
-def input_hash(person: Person, policy: Policy, as_of: dt.date) -> str:
-    return hashlib.sha256(canonical_json(person, policy, as_of).encode("ascii")).hexdigest()
+def input_hash(person: Person, policy: Policy, as_of: dt.date, *, record: bytes | None = None) -> str:
+    """SHA-256 of the record, the policy and the as-of date (the rule-set version is stored beside it)."""
+    digest = hashlib.sha256(record if record is not None else record_json(person))
+    digest.update(b"\0")
+    digest.update(orjson.dumps(policy.to_dict(), option=orjson.OPT_SORT_KEYS))
+    digest.update(b"\0" + as_of.isoformat().encode("ascii"))
+    return digest.hexdigest()
 
 
 _RANK = {Level.FELONY: 3, Level.MISDEMEANOR: 2, Level.INFRACTION: 1, Level.UNKNOWN: 4}
 
 
-def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: bool = True) -> PersonResult:
+def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: bool = True,
+                    record: bytes | None = None) -> PersonResult:
     """``hashed=False`` leaves ``input_hash`` empty, for callers that neither store nor print it
-    (contract rows, results files): hashing the whole record costs about a third of the rules."""
+    (contract rows, results files): serialising the whole record costs about a third of the rules.
+    ``record``: the person's :func:`record_json`, when the caller has it already."""
     lists = offense_lists()
     facts = person_facts(person, as_of, policy.county, lists)
     ctx = Ctx(facts, policy, as_of, lists)
@@ -125,5 +91,5 @@ def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: b
         rule_set_version=RULE_SET_VERSION,
         policy_version=policy.version,
         as_of=as_of,
-        input_hash=input_hash(person, policy, as_of) if hashed else "",
+        input_hash=input_hash(person, policy, as_of, record=record) if hashed else "",
     )

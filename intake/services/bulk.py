@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import orjson
 from django.db import connection, transaction
 
+from eligibility.engine.evaluate import record_json
 from eligibility.engine.record import EventKind
 from eligibility.engine.record import Person as PersonRecord
 from eligibility.engine.serialize import person_to_dict
@@ -87,6 +88,7 @@ class Written:
     # (cycle, event, count index) -> Count id, when the writer knows them (saves a lookup).
     count_ids: dict | None = None
     new_person: bool = False  # created by this chunk, not matched to a person already stored
+    record_json: bytes | None = None  # the snapshot as stored, when the writer serialised it (the input hash)
 
 
 @transaction.atomic
@@ -129,7 +131,7 @@ def write_chunk(source: SourceFile, items: list[ChunkItem], *, check_stored: boo
     for person_id in matched_people:
         Person.objects.filter(pk=person_id).update(current_snapshot_id=latest[person_id])
     return [Written(person_ids[i], snapshot_ids[i], item.record, count_ids[i] if count_ids is not None else None,
-                    new_person=i not in matches)
+                    new_person=i not in matches, record_json=writer.record_json.get(i))
             for i, item in enumerate(items)]
 
 
@@ -144,6 +146,7 @@ class _OrmChunk:
     def __init__(self, office, source):
         self.office = office
         self.source = source
+        self.record_json: dict[int, bytes] = {}
 
     def persons(self, items, new_indexes) -> list:
         ids: list = [None] * len(items)
@@ -201,6 +204,7 @@ class _PostgresChunk:
         self.office = office
         self.source = source
         self.now = timezone.now()
+        self.record_json: dict[int, bytes] = {}
 
     def persons(self, items, new_indexes) -> list:
         ids: list = [None] * len(items)
@@ -221,10 +225,12 @@ class _PostgresChunk:
              _json(items[i].record.aliases), items[i].needs_review, self.now, snapshot_ids[i])
             for i, person_id in self.new_people.items()
         ))
+        # Serialised once: the same bytes are stored and hashed into the evaluation's input hash.
+        self.record_json = {i: record_json(item.record) for i, item in enumerate(items)}
         _copy(RecordSnapshot, ["id", "office_id", "person_id", "source_file_id", "subject_key", "record", "warnings",
                                "needs_review", "source_rows", "created_at"], (
             (snapshot_ids[i], self.office.pk, person_ids[i], self.source.pk, item.subject_key,
-             _json(person_to_dict(item.record)),
+             self.record_json[i].decode(),
              _json([w.message for w in item.record.warnings]), item.needs_review, item.record.source_rows,
              self.now)
             for i, item in enumerate(items)

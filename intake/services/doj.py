@@ -122,7 +122,7 @@ def process_part(source: SourceFile, number: int, *, evaluate: bool = True) -> N
                 seconds["load"] += loaded - started
                 if evaluate:
                     evaluate_chunk(source.office, [ChunkEntry(w.person_id, w.snapshot_id, w.record, w.count_ids,
-                                                              w.new_person) for w in written],
+                                                              w.new_person, w.record_json) for w in written],
                                    policy, as_of, batch_id=source.batch_id)
                 evaluated = time.perf_counter()
                 seconds["evaluate"] += evaluated - loaded
