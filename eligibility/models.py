@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from offices.tenancy import OfficeScopedModel
+from offices.tenancy import OfficeScopedModel, unchecked_office_field
 
 
 class OfficePolicy(OfficeScopedModel):
@@ -46,18 +46,23 @@ class Determination(OfficeScopedModel):
     count = models.ForeignKey(
         "intake.Count", null=True, blank=True, on_delete=models.CASCADE, related_name="determinations"
     )
+    # A county's DOJ file writes these rows by the million and every index costs on each: only the
+    # indexes queries use are kept (the queue's and the dashboard's start with the office).
+    office = unchecked_office_field(indexed=False)
+    # Unchecked in the database too, for the same reason as the office; SET_NULL is done by Django.
     batch = models.ForeignKey(
-        "intake.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="determinations"
+        "intake.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="determinations",
+        db_constraint=False, db_index=False,
     )
-    relief = models.CharField(max_length=20)  # indexed in Meta
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)  # indexed in Meta
+    relief = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
     reduce_to = models.CharField(max_length=12, blank=True)
     seal = models.BooleanField(default=False)
     eligible_on = models.DateField(null=True, blank=True)
     route = models.CharField(max_length=20, blank=True)
     track = models.CharField(max_length=20, blank=True)
     in_county = models.BooleanField(default=True)
-    code_section = models.CharField(max_length=40, blank=True)  # indexed in Meta
+    code_section = models.CharField(max_length=40, blank=True)
     level = models.CharField(max_length=12, blank=True)
     case_number = models.CharField(max_length=60, blank=True)
     court_county = models.CharField(max_length=60, blank=True)
@@ -80,12 +85,8 @@ class Determination(OfficeScopedModel):
             models.Index(fields=["office", "batch", "current"]),
             # The review queue pages through an office's current determinations grouped by person.
             models.Index(fields=["office", "current", "person", "id"], name="determination_queue_order"),
-            # Plain indexes, not db_index=True: on PostgreSQL that adds a varchar_pattern_ops twin (for
-            # LIKE 'x%') which no query of these columns uses, and each index costs on every one of the
-            # millions of rows a DOJ file's evaluation writes.
-            models.Index(fields=["relief"], name="determination_relief"),
-            models.Index(fields=["outcome"], name="determination_outcome"),
-            models.Index(fields=["code_section"], name="determination_code_section"),
+            # No index of relief, outcome or code section alone: each has a handful of values per
+            # office (or is searched with icontains), so queries go through the office indexes.
         ]
 
     def __str__(self) -> str:

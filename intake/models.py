@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from offices.tenancy import OfficeScopedModel
+from offices.tenancy import OfficeScopedModel, unchecked_office_field
 
 
 class SourceKind(models.TextChoices):
@@ -177,27 +177,31 @@ class RecordSnapshot(OfficeScopedModel):
 
 
 class Case(OfficeScopedModel):
+    office = unchecked_office_field()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cases")
     snapshot = models.ForeignKey(RecordSnapshot, on_delete=models.CASCADE, related_name="cases")
     case_number = models.CharField(max_length=60, blank=True)
     court = models.CharField(max_length=120, blank=True)
-    county = models.CharField(max_length=60, blank=True, db_index=True)
+    county = models.CharField(max_length=60, blank=True)  # indexed in Meta
     event_date = models.DateField(null=True, blank=True)
     cycle_index = models.PositiveIntegerField()
     event_index = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["person_id", "event_date", "id"]
+        # A plain index, not db_index=True, which on PostgreSQL adds a LIKE-prefix twin no query uses.
+        indexes = [models.Index(fields=["county"], name="case_county")]
 
 
 class Count(OfficeScopedModel):
     """One count of a court case, as read, with where it was read from."""
 
+    office = unchecked_office_field()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="counts")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counts")
     count_index = models.PositiveIntegerField()
     number = models.PositiveIntegerField()
-    code_section = models.CharField(max_length=40, blank=True, db_index=True)
+    code_section = models.CharField(max_length=40, blank=True)  # indexed in Meta, as Case.county
     attempted = models.BooleanField(default=False)
     description = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=12, default="unknown")
@@ -210,6 +214,7 @@ class Count(OfficeScopedModel):
 
     class Meta:
         ordering = ["case_id", "number", "id"]
+        indexes = [models.Index(fields=["code_section"], name="count_code_section")]
 
 
 class PersonMerge(OfficeScopedModel):
