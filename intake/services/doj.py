@@ -98,7 +98,7 @@ def process_part(source: SourceFile, number: int, *, evaluate: bool = True) -> N
     errors = _ErrorSink(source)
     policy, _label = current_policy(source.office)
     as_of = office_today(source.office)
-    size = settings.CMR_EVALUATION_CHUNK
+    size = settings.CMR_INGEST_CHUNK
     # Seconds per stage, kept with the part's tallies: the benchmark reports rows/s per stage.
     seconds = {"read_group": 0.0, "load": 0.0, "evaluate": 0.0, "commit": 0.0}
     # The cyclic garbage collector's full passes walk every object the process holds (Django, the offense

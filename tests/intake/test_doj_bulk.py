@@ -23,7 +23,7 @@ from intake.services.records import record_of
 def received(office, users, tmp_path, settings):
     """A generated DOJ file, stored and not yet read: (source file, what the generator wrote)."""
     settings.CMR_DOJ_PART_MIN_BYTES = 1  # two parts, as on the worker
-    settings.CMR_EVALUATION_CHUNK = 7  # several chunks per part
+    settings.CMR_INGEST_CHUNK = 7  # several chunks per part
     path = tmp_path / "county.csv"
     generated = generate_doj_file(path, rows=300, seed=11)
     user = users["paralegal"]
@@ -84,7 +84,7 @@ def test_a_retried_part_adds_nothing_and_every_stage_is_timed(source):
 
 def test_a_part_that_died_midway_is_completed_by_its_retry(received, monkeypatch, settings):
     source, generated = received
-    settings.CMR_EVALUATION_CHUNK = 3
+    settings.CMR_INGEST_CHUNK = 3
     parts = plan_file(source)
     real = doj.evaluate_chunk
     calls = []
