@@ -10,6 +10,7 @@ writes the joined rows of its byte range (see :class:`intake.doj.results.Results
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -24,6 +25,9 @@ from intake.doj.results import JOINED_FILES, ResultsPass, write_summary
 from .engine.output import determination_rows, person_summary_row
 from .impact import ImpactSummary
 
+# Persons between two garbage-collector passes in a part process.
+GC_EVERY = 2000
+
 
 def _owner(line: int, starts: list[int]) -> int:
     owner = 0
@@ -36,6 +40,11 @@ def _owner(line: int, starts: list[int]) -> int:
 def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export, work):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
 
+    # As in the worker's ingest (intake.services.doj.process_part): what the fork inherited is left out of
+    # the garbage collector's passes, which run every few thousand persons instead of every few hundred
+    # allocations; reference counting frees a person's objects as soon as it is written.
+    gc.freeze()
+    gc.disable()
     # Each process indexes its own part; the parent merges the parts to find split subjects.
     conn.send(scan_subjects(path, chunk=chunk))
     index = conn.recv()
@@ -48,7 +57,9 @@ def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export,
     with open(work / f"rows-{chunk.number}", "w", newline="", buffering=1 << 20) as handle, \
             open(work / late_name, "w", newline="") as late:
         writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
-        for item, result in run:
+        for number, (item, result) in enumerate(run, 1):
+            if number % GC_EVERY == 0:
+                gc.collect()
             person = item.person
             target = late_writer if item.regrouped else writer
             if person_summary:
