@@ -93,3 +93,22 @@ def build_results_export(export_id: int) -> None:
         log.exception("results export %s failed", export_id)
         ResultsExport.objects.filter(pk=export_id).update(status=ResultsExport.Status.FAILED,
                                                           message=f"{type(error).__name__}: {error}")
+
+
+@shared_task(name="intake.refresh_statistics", acks_late=True)
+def refresh_statistics() -> None:
+    """ANALYZE the tables a large file has just filled, so that queries (the review queue's above
+    all) are planned on the new sizes at once, not when autovacuum next passes, or never where it
+    is off. Idempotent; a few seconds at a county's scale."""
+    from django.db import connection
+
+    from eligibility.models import Determination, PersonEvaluation
+
+    from .models import Case, Count, Person, RecordSnapshot
+
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(model._meta.db_table for model in (Person, RecordSnapshot, Case, Count, Determination,
+                                                             PersonEvaluation))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

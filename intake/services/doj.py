@@ -186,6 +186,10 @@ def _finish_part(file_id: int, number: int, tallies: dict) -> None:
     close_file(source, parts)
 
 
+# A file this large changes the tables' sizes enough for the planner's statistics to be refreshed.
+ANALYZE_AFTER_ROWS = 50_000
+
+
 def close_file(source: SourceFile, parts: list[dict]) -> None:
     total = {name: sum((p["stats"] or {}).get(name, 0) for p in parts) for name in TALLIES}
     problem = next((p["stats"]["file_problem"] for p in parts if p["stats"] and p["stats"].get("file_problem")), None)
@@ -206,6 +210,10 @@ def close_file(source: SourceFile, parts: list[dict]) -> None:
     if conflicts:
         message += f"; {len(conflicts)} CII(s) appear under several SUBJECT_IDs (kept as separate persons)"
     _finish(source, total, failed=False, message=message, warnings=conflicts)
+    if total["rows_accepted"] >= ANALYZE_AFTER_ROWS:
+        from ..tasks import refresh_statistics
+
+        transaction.on_commit(refresh_statistics.delay)
 
 
 def _cii_conflicts(source: SourceFile) -> list[str]:

@@ -137,3 +137,18 @@ def test_a_subject_split_across_the_file_is_one_complete_person(office, users, t
     subject = lines[-1].split(b",")[2].decode()
     rows = sum(1 for line in lines[1:] if line.split(b",")[2].decode() == subject)
     assert RecordSnapshot.objects.get(source_file=source, subject_key=subject).source_rows == rows
+
+
+def test_a_large_file_refreshes_the_planner_statistics(received, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(doj, "ANALYZE_AFTER_ROWS", 100)
+    source, _generated = received
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        process_doj_file(source)
+    assert callbacks, "the ANALYZE task is queued once the file is done"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [CountRow._meta.db_table])
+        assert cursor.fetchone()[0] > 0
