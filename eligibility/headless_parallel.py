@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from intake.doj.collector import collect_per_chunk
 from intake.doj.group import merge_indexes, plan_chunks, scan_subjects
 from intake.doj.results import JOINED_FILES, ResultsPass, write_summary
 
@@ -37,14 +38,14 @@ def _owner(line: int, starts: list[int]) -> int:
     return owner
 
 
-def _part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export, work):
+def _part(*args):
+    with collect_per_chunk():  # gc.collect() every GC_EVERY persons below
+        _evaluate_part(*args)
+
+
+def _evaluate_part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export, work):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
 
-    # As in the worker's ingest (intake.services.doj.process_part): what the fork inherited is left out of
-    # the garbage collector's passes, which run every few thousand persons instead of every few hundred
-    # allocations; reference counting frees a person's objects as soon as it is written.
-    gc.freeze()
-    gc.disable()
     # Each process indexes its own part; the parent merges the parts to find split subjects.
     conn.send(scan_subjects(path, chunk=chunk))
     index = conn.recv()

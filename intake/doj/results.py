@@ -107,7 +107,8 @@ class ResultsPass:
                  index: SubjectIndex | None = None, suffix: str = "", hashed: bool = False):
         self.path, self.out, self.policy, self.as_of = path, out, policy, as_of
         self.chunk, self.suffix, self.hashed = chunk, suffix, hashed
-        self.index = index if index is not None else scan_subjects(path, chunk=chunk)
+        # Split subjects are a property of the whole file, never of one chunk.
+        self.index = index if index is not None else scan_subjects(path)
         self.stats = FileStats(path.name)
         self.summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
         self.by_line: dict[int, list[str]] = {}

@@ -25,6 +25,7 @@ from django.utils import timezone
 from audit import service as audit
 from eligibility.bulk import ChunkEntry, evaluate_chunk
 from eligibility.services import current_policy, office_today
+from intake.doj.collector import collect_per_chunk
 from intake.doj.group import Chunk, FileStats, SubjectIndex, iter_persons, plan_chunks, scan_subjects
 
 from ..models import Batch, RecordSnapshot, RowError, SourceFile
@@ -101,63 +102,56 @@ def process_part(source: SourceFile, number: int, *, evaluate: bool = True) -> N
     size = settings.CMR_INGEST_CHUNK
     # Seconds per stage, kept with the part's tallies: the benchmark reports rows/s per stage.
     seconds = {"read_group": 0.0, "load": 0.0, "evaluate": 0.0, "commit": 0.0}
-    # The cyclic garbage collector's passes walk every object the process holds, again and again while a
-    # part allocates millions of short-lived ones that reference counting frees anyway: what exists now
-    # is long-lived and left out (freeze), and the collector runs once per chunk, when the chunk's
-    # records are gone, instead of every few hundred allocations.
-    gc.freeze()
-    gc.disable()
-    try:
-        pending: list[ChunkItem] = []
-        pending_rows = 0
-        # An earlier attempt at this part stored a prefix of its subjects (chunks commit in file order), so
-        # once a chunk finds none of its subjects stored, no later chunk can: the lookup stops there.
-        resuming = True
+    with collect_per_chunk():
+        try:
+            pending: list[ChunkItem] = []
+            pending_rows = 0
+            # An earlier attempt at this part stored a prefix of its subjects (chunks commit in file order), so
+            # once a chunk finds none of its subjects stored, no later chunk can: the lookup stops there.
+            resuming = True
 
-        def flush():
-            nonlocal pending, pending_rows, resuming
-            with transaction.atomic():
-                started = time.perf_counter()
-                written = write_chunk(source, pending, check_stored=resuming)
-                resuming = resuming and len(written) < len(pending)
-                loaded = time.perf_counter()
-                seconds["load"] += loaded - started
-                if evaluate:
-                    evaluate_chunk(source.office, [ChunkEntry(w.person_id, w.snapshot_id, w.record, w.count_ids,
-                                                              w.new_person, w.record_json) for w in written],
-                                   policy, as_of, batch_id=source.batch_id)
-                evaluated = time.perf_counter()
-                seconds["evaluate"] += evaluated - loaded
-                errors.flush()
-                _check_constraints()
-                SourceFile.objects.filter(pk=source.pk).update(rows_read=F("rows_read") + pending_rows,
-                                                               persons_built=F("persons_built") + len(written))
-                batches.add(source.batch_id, persons_built=len(written), persons_evaluated=len(written) if evaluate
-                            else 0, cycles_built=sum(len(w.record.cycles) for w in written))
-            # Row errors, foreign-key checks, counters and the commit itself.
-            seconds["commit"] += time.perf_counter() - evaluated
-            pending, pending_rows = [], 0
-            gc.collect()
+            def flush():
+                nonlocal pending, pending_rows, resuming
+                with transaction.atomic():
+                    started = time.perf_counter()
+                    written = write_chunk(source, pending, check_stored=resuming)
+                    resuming = resuming and len(written) < len(pending)
+                    loaded = time.perf_counter()
+                    seconds["load"] += loaded - started
+                    if evaluate:
+                        evaluate_chunk(source.office, [ChunkEntry(w.person_id, w.snapshot_id, w.record, w.count_ids,
+                                                                  w.new_person, w.record_json) for w in written],
+                                       policy, as_of, batch_id=source.batch_id)
+                    evaluated = time.perf_counter()
+                    seconds["evaluate"] += evaluated - loaded
+                    errors.flush()
+                    _check_constraints()
+                    SourceFile.objects.filter(pk=source.pk).update(rows_read=F("rows_read") + pending_rows,
+                                                                   persons_built=F("persons_built") + len(written))
+                    batches.add(source.batch_id, persons_built=len(written), persons_evaluated=len(written) if evaluate
+                                else 0, cycles_built=sum(len(w.record.cycles) for w in written))
+                # Row errors, foreign-key checks, counters and the commit itself.
+                seconds["commit"] += time.perf_counter() - evaluated
+                pending, pending_rows = [], 0
+                gc.collect()  # see intake.doj.collector
 
-        started = time.perf_counter()
-        split = part.get("split")
-        index = SubjectIndex(split=split) if split is not None else scan_subjects(path)
-        for item in iter_persons(path, stats=stats, on_error=errors, index=index, chunk=chunk):
-            pending_rows += item.rows
-            needs_review = any(w.affects_eligibility for w in item.person.warnings)
-            pending.append(ChunkItem(item.subject_id[:64], item.person, needs_review))
-            if len(pending) >= size:
-                seconds["read_group"] += time.perf_counter() - started
+            started = time.perf_counter()
+            split = part.get("split")
+            index = SubjectIndex(split=split) if split is not None else scan_subjects(path)
+            for item in iter_persons(path, stats=stats, on_error=errors, index=index, chunk=chunk):
+                pending_rows += item.rows
+                needs_review = any(w.affects_eligibility for w in item.person.warnings)
+                pending.append(ChunkItem(item.subject_id[:64], item.person, needs_review))
+                if len(pending) >= size:
+                    seconds["read_group"] += time.perf_counter() - started
+                    flush()
+                    started = time.perf_counter()
+            seconds["read_group"] += time.perf_counter() - started
+            if pending:
                 flush()
-                started = time.perf_counter()
-        seconds["read_group"] += time.perf_counter() - started
-        if pending:
-            flush()
-        errors.flush()
-    finally:
-        gc.enable()
-        gc.unfreeze()
-        folder.cleanup()
+            errors.flush()
+        finally:
+            folder.cleanup()
     tallies = {name: getattr(stats, name) for name in TALLIES}
     tallies["file_problem"] = stats.file_problem
     tallies["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
