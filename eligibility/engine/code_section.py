@@ -84,7 +84,10 @@ class CodeSection:
     subsections: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.code} {self.section}" + "".join(f"({s})" for s in self.subsections)
+        text = f"{self.code} {self.section}"
+        for sub in self.subsections:  # none or one or two: cheaper than a generator and join
+            text += f"({sub})"
+        return text
 
     @property
     def base(self) -> CodeSection:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from operator import itemgetter
 
 import orjson
 
 from .facts import person_facts
-from .laws import Ctx, pc17, pc851_93, pc1203_4, pc1203_425, prop47, prop64
+from .laws import DISMISS, FELONY, REDUCE, UNKNOWN_LEVEL, Ctx, pc17, pc851_93, pc1203_4, pc1203_425, prop47, prop64
 from .offense_lists import offense_lists
 from .policy import Policy
 from .record import Level, Person
-from .results import Determination, Outcome, PersonResult
+from .results import Determination, PersonResult
 from .serialize import person_to_dict
 from .version import RULE_SET_VERSION
 
@@ -63,10 +64,10 @@ def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: b
         keyed.append(((info.key.cycle, info.key.event, info.key.count), found))
         level: Level | None = info.level
         for det in found:
-            if det.outcome == Outcome.DISMISS:
+            if det.outcome == DISMISS:
                 level = None
                 break
-            if det.outcome == Outcome.REDUCE and det.reduce_to is not None and level is not None \
+            if det.outcome == REDUCE and det.reduce_to is not None and level is not None \
                     and _RANK[det.reduce_to] < _RANK[level]:
                 level = det.reduce_to
         after_levels.append(level)
@@ -74,7 +75,7 @@ def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: b
         found = pc851_93.evaluate_arrest(key, cycle, event, count, ctx)
         if found:
             keyed.append(((key.cycle, key.event, key.count), found))
-    keyed.sort(key=lambda item: item[0])
+    keyed.sort(key=itemgetter(0))
     determinations = tuple(det for _, dets in keyed for det in dets)
     remaining = [lvl for lvl in after_levels if lvl is not None]
     return PersonResult(
@@ -86,7 +87,7 @@ def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: b
         under_supervision=facts.under_supervision,
         pending_case=facts.pending_case,
         deceased=facts.deceased,
-        no_felony_after_relief=all(lvl not in (Level.FELONY, Level.UNKNOWN) for lvl in remaining),
+        no_felony_after_relief=all(lvl not in (FELONY, UNKNOWN_LEVEL) for lvl in remaining),
         no_conviction_after_relief=not remaining,
         rule_set_version=RULE_SET_VERSION,
         policy_version=policy.version,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .code_section import CodeSection
 from .offense_lists import OffenseLists
@@ -33,10 +34,24 @@ CUSTODY = frozenset({SentenceKind.PRISON, SentenceKind.JAIL, SentenceKind.COUNTY
 AFTER_CUSTODY = frozenset({SentenceKind.PAROLE, SentenceKind.MANDATORY_SUPERVISION})
 SUPERVISION = frozenset({SentenceKind.PROBATION, SentenceKind.PAROLE, SentenceKind.MANDATORY_SUPERVISION})
 REGISTRATION_OFFENSES = (CodeSection("PC", "290"), CodeSection("PC", "290.018"))
+_REGISTRATION_BASES = frozenset((s.code, s.section) for s in REGISTRATION_OFFENSES)
 UNKNOWN_END = dt.date.max  # a running sentence whose end the record does not give
 
 _DONE_KINDS = frozenset({DispositionKind.SET_ASIDE, DispositionKind.RELIEF_GRANTED, DispositionKind.SEALED,
                          DispositionKind.DISMISSED})
+_ARREST_KINDS = (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST)
+
+# Python 3.11 finds an enum member through EnumType.__getattr__, at several times the cost of a
+# global: the per-event, per-count and per-disposition loops below compare against these instead.
+_COURT, _REGISTRATION, _DECEASED = EventKind.COURT, EventKind.REGISTRATION, EventKind.DECEASED
+_CONVICTED, _PENDING, _SEALED, _DISMISSED = (DispositionKind.CONVICTED, DispositionKind.PENDING,
+                                             DispositionKind.SEALED, DispositionKind.DISMISSED)
+_PROBATION_REVOKED = DispositionKind.PROBATION_REVOKED
+_REDUCED_TO_MISDEMEANOR = DispositionKind.REDUCED_TO_MISDEMEANOR
+_REDUCED_TO_INFRACTION = DispositionKind.REDUCED_TO_INFRACTION
+_FELONY, _MISDEMEANOR, _INFRACTION, _UNKNOWN_LEVEL = Level.FELONY, Level.MISDEMEANOR, Level.INFRACTION, Level.UNKNOWN
+_PROBATION, _PRISON, _COUNTY_JAIL_1170H, _MANDATORY_SUPERVISION = (
+    SentenceKind.PROBATION, SentenceKind.PRISON, SentenceKind.COUNTY_JAIL_1170H, SentenceKind.MANDATORY_SUPERVISION)
 
 
 @dataclass(slots=True)
@@ -74,7 +89,7 @@ class CountInfo:
     # Doubts about the record itself, added to every determination of the count.
     record_questions: tuple = ()
     force_review: bool = False  # a doubt that must send every determination to review
-    code_section_text: str = ""
+    code_section_text: str = ""  # str(section), else the charge as written: the laws quote this
 
     def relief_done(self, *fragments: str) -> str:
         """The recorded statute of relief already granted that names one of ``fragments``."""
@@ -92,7 +107,7 @@ def _norm_statute(text: str) -> str:
 def _sentence(parts, start: dt.date | None):
     if not parts or start is None:
         return False, frozenset(), None, None, None, False
-    kinds = frozenset(p.kind for p in parts)
+    kinds = frozenset([p.kind for p in parts])
     custody_end: dt.date | None = start
     probation_end: dt.date | None = None
     unknown = False
@@ -106,7 +121,7 @@ def _sentence(parts, start: dt.date | None):
                 unknown = True
             elif custody_end is None or end > custody_end:
                 custody_end = end
-        elif part.kind == SentenceKind.PROBATION:
+        elif part.kind == _PROBATION:
             end = part.end_date(start)
             if end is None:
                 unknown = True
@@ -116,7 +131,7 @@ def _sentence(parts, start: dt.date | None):
     supervision_end = probation_end
     for part in parts:
         if part.kind in AFTER_CUSTODY and not part.suspended:
-            if part.kind == SentenceKind.MANDATORY_SUPERVISION:
+            if part.kind == _MANDATORY_SUPERVISION:
                 split = True
             end = part.end_date(custody_end) if custody_end else None
             if end is None:
@@ -131,12 +146,12 @@ def _sentence(parts, start: dt.date | None):
     return True, kinds, probation_end, completion, supervision_end, split
 
 
-def count_info(person: Person, cycle_index: int, event_index: int, count_index: int, cycle: Cycle,
-               event: Event, count: Count, policy_county: str, arrest_date: dt.date | None) -> CountInfo:
+def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count: Count, policy_county: str,
+               arrest_date: dt.date | None) -> CountInfo:
     section = count.code_section
     # One pass over the dispositions: the Count properties each walk them again.
     conviction = None
-    level = Level.UNKNOWN
+    level = _UNKNOWN_LEVEL
     parts: list = []
     sentence_date = None
     relief: list[str] = []
@@ -146,20 +161,20 @@ def count_info(person: Person, cycle_index: int, event_index: int, count_index: 
         if disposition.sentence:
             parts = disposition.sentence
             sentence_date = disposition.date
-        if kind == DispositionKind.CONVICTED:
+        if kind == _CONVICTED:
             if conviction is None:
                 conviction = disposition
-                level = disposition.level if disposition.level != Level.UNKNOWN else count.toc
-        elif kind == DispositionKind.PROBATION_REVOKED:
+                level = disposition.level if disposition.level != _UNKNOWN_LEVEL else count.toc
+        elif kind == _PROBATION_REVOKED:
             revoked = True
-        elif kind == DispositionKind.REDUCED_TO_MISDEMEANOR:
-            level = Level.MISDEMEANOR
-        elif kind == DispositionKind.REDUCED_TO_INFRACTION:
-            level = Level.INFRACTION
+        elif kind == _REDUCED_TO_MISDEMEANOR:
+            level = _MISDEMEANOR
+        elif kind == _REDUCED_TO_INFRACTION:
+            level = _INFRACTION
         elif kind in _DONE_KINDS:
-            if kind == DispositionKind.SEALED:
+            if kind == _SEALED:
                 sealed = True
-            elif kind == DispositionKind.DISMISSED:
+            elif kind == _DISMISSED:
                 dismissed = dismissed or conviction is not None
             else:
                 relief.append(_norm_statute(disposition.statute) or kind.name)
@@ -168,70 +183,64 @@ def count_info(person: Person, cycle_index: int, event_index: int, count_index: 
         conviction_level = level
         conviction_date = None
     else:
-        conviction_level = conviction.level if conviction.level != Level.UNKNOWN else count.toc
+        conviction_level = conviction.level if conviction.level != _UNKNOWN_LEVEL else count.toc
         conviction_date = conviction.date
     judgment_date = sentence_date or conviction_date
     if count.offense_date:
-        offense_date, source = count.offense_date, "offense date"
+        offense_date, offense_date_source = count.offense_date, "offense date"
     elif arrest_date or cycle.date:
-        offense_date, source = arrest_date or cycle.date, "arrest date"
+        offense_date, offense_date_source = arrest_date or cycle.date, "arrest date"
     elif conviction_date:
-        offense_date, source = conviction_date, "conviction date"
+        offense_date, offense_date_source = conviction_date, "conviction date"
     else:
-        offense_date, source = None, ""
-    known, kinds, probation_end, completion, supervision_end, split = _sentence(parts, judgment_date)
+        offense_date, offense_date_source = None, ""
+    sentence_known, kinds, probation_end, completion, supervision_end, split_sentence = _sentence(
+        parts, judgment_date)
     county = (event.county or "").strip().upper()
     # A warning on the person (text the parser could not place) puts every count in doubt.
-    warnings = [w.message for w in (*count.warnings, *event.warnings, *person.warnings) if w.affects_eligibility]
+    warnings: list[str] = []
+    if count.warnings or event.warnings or person.warnings:  # rare: skip building the tuple
+        warnings = [w.message for w in (*count.warnings, *event.warnings, *person.warnings) if w.affects_eligibility]
     questions: list[Question] = []
     if warnings:
         questions.append(Question("parse_warning", "The source could not be read with certainty: "
                                   + "; ".join(warnings)))
     if policy_county:
         if not county:
-            questions.append(Question("court_unknown", "Which county's court entered this judgment?"))
+            questions.append(_COURT_UNKNOWN)
         elif county != policy_county:
-            questions.append(Question("court_not_in_county", f"Judgment entered in {county} County, not "
-                                      f"{policy_county}: refer it or file there."))
+            questions.append(_court_not_in_county(county, policy_county))
     prison = suspended_prison = False
     for part in parts:
-        if part.kind == SentenceKind.PRISON:
+        if part.kind == _PRISON:
             if part.suspended:
                 suspended_prison = True
             else:
                 prison = True
+    base = (section.code, section.section) if section else None
+    code_section_text = str(section) if section else (count.charge_text or "")
+    in_county = not policy_county or not county or county == policy_county
+    warning = bool(warnings)
+    force_review = warning or (bool(policy_county) and not county)
+    # Positional, every argument named as its field and in field order: keyword arguments to a
+    # class call cost more than the rest of this function.
     return CountInfo(
-        key=CountKey(cycle_index, event_index, count_index),
-        cycle=cycle, event=event, count=count, section=section,
-        base=(section.code, section.section) if section else None,
-        code_section_text=str(section) if section else (count.charge_text or ""),
-        attempted=count.attempted,
-        level=level,
-        conviction_level=conviction_level,
-        conviction_date=conviction_date,
-        judgment_date=judgment_date,
-        offense_date=offense_date,
-        offense_date_source=source,
-        county=county,
-        in_county=not policy_county or not county or county == policy_county,
-        sentence_known=known,
-        kinds=kinds,
-        probation=SentenceKind.PROBATION in kinds,
-        revoked=revoked,
-        prison=prison,
-        county_jail_1170h=SentenceKind.COUNTY_JAIL_1170H in kinds,
-        split_sentence=split,
-        suspended_prison=suspended_prison,
-        probation_end=probation_end,
-        completion=completion,
-        supervision_end=supervision_end,
-        relief_statutes=tuple(relief),
-        sealed=sealed,
-        dismissed_after_conviction=dismissed,
-        warning=bool(warnings),
-        record_questions=tuple(questions),
-        force_review=bool(warnings) or (bool(policy_county) and not county),
+        key, cycle, event, count, section, base, count.attempted, level, conviction_level, conviction_date,
+        judgment_date, offense_date, offense_date_source, county, in_county, sentence_known, kinds,
+        _PROBATION in kinds, revoked, prison, _COUNTY_JAIL_1170H in kinds, split_sentence,
+        suspended_prison, probation_end, completion, supervision_end, tuple(relief), sealed, dismissed, warning,
+        tuple(questions), force_review, code_section_text,
     )
+
+
+_COURT_UNKNOWN = Question("court_unknown", "Which county's court entered this judgment?")
+
+
+@lru_cache(maxsize=256)
+def _court_not_in_county(county: str, policy_county: str) -> Question:
+    # A handful of counties recur on every record; the question is immutable, so it is shared.
+    return Question("court_not_in_county", f"Judgment entered in {county} County, not {policy_county}: "
+                    "refer it or file there.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +263,10 @@ class PersonFacts:
     pending: list[tuple[dt.date | None, str]]
     deceased: bool
     cycle_arrest_bases: dict[int, frozenset]
+    # Counts whose sentence, or supervision, is still running at the as-of date: every dismissal
+    # law asks for them once per count, so they are found once per person.
+    serving: list[CountInfo]
+    supervised: list[CountInfo]
 
     # -- age -------------------------------------------------------------------------------------
     def age_on(self, day: dt.date | None) -> int | None:
@@ -265,22 +278,15 @@ class PersonFacts:
     # -- sentences running anywhere ---------------------------------------------------------------
     def running(self, exclude: CountKey | None = None, supervision_only: bool = False):
         """Counts whose sentence (or supervision) is still running at the as-of date."""
-        out = []
-        for info in self.convictions:
-            if info.key is exclude:
-                continue
-            end = info.supervision_end if supervision_only else info.completion
-            if end is not None and end > self.as_of:
-                out.append(info)
-        return out
+        return [info for info in (self.supervised if supervision_only else self.serving) if info.key is not exclude]
 
     @property
     def currently_serving(self) -> bool:
-        return bool(self.running())
+        return bool(self.serving)
 
     @property
     def under_supervision(self) -> bool:
-        return bool(self.running(supervision_only=True))
+        return bool(self.supervised)
 
     @property
     def pending_case(self) -> bool:
@@ -295,7 +301,7 @@ class PersonFacts:
         return [c for c in self.convictions
                 if c.key is not exclude and c.conviction_date is not None and c.conviction_date > day
                 and c.conviction_date <= self.as_of
-                and (not felony_only or c.conviction_level == Level.FELONY)]
+                and (not felony_only or c.conviction_level == _FELONY)]
 
 
 def person_facts(person: Person, as_of: dt.date, policy_county: str, lists: OffenseLists) -> PersonFacts:
@@ -311,37 +317,35 @@ def person_facts(person: Person, as_of: dt.date, policy_county: str, lists: Offe
         convicted_in_cycle = False
         for event in cycle.events:
             kind = event.kind
-            if kind in (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST):
+            if kind in _ARREST_KINDS:
                 if arrest_date is None:
                     arrest_date = event.date
                 for count in event.counts:
                     if count.code_section is not None:
                         arrest_bases.add((count.code_section.code, count.code_section.section))
-            elif kind == EventKind.REGISTRATION:
+            elif kind == _REGISTRATION:
                 if event.registration == RegistrationKind.SEX_OFFENDER:
                     registrant_basis = registrant_basis or "a PC 290 registration event"
-            elif kind == EventKind.DECEASED:
+            elif kind == _DECEASED:
                 deceased = True
         cycle_arrest_bases[ci] = frozenset(arrest_bases)
         for ei, event in enumerate(cycle.events):
             for ki, count in enumerate(event.counts):
                 dispositions = count.dispositions
-                if dispositions and dispositions[-1].kind == DispositionKind.PENDING:
+                if dispositions and dispositions[-1].kind == _PENDING:
                     pending.append((dispositions[-1].date or event.date, count.case_number or str(count.code_section)))
-                if event.kind != EventKind.COURT or not count.is_conviction:
+                if event.kind != _COURT or count.conviction is None:
                     continue
                 convicted_in_cycle = True
-                info = count_info(person, ci, ei, ki, cycle, event, count, policy_county,
-                                  arrest_date)
+                info = count_info(person, CountKey(ci, ei, ki), cycle, event, count, policy_county, arrest_date)
                 convictions.append(info)
-                if info.section is not None and not registrant_basis and any(
+                if info.base in _REGISTRATION_BASES and not registrant_basis and any(
                         info.section.within(s) for s in REGISTRATION_OFFENSES):
-                    registrant_basis = f"a conviction for failing to register ({info.section})"
+                    registrant_basis = f"a conviction for failing to register ({info.code_section_text})"
         if not convicted_in_cycle:
             # A cycle with no arrest event (a citation or a DOJ court-only row) uses its court counts.
-            kinds = (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST) if arrest_date is not None or any(
-                e.kind in (EventKind.ARREST, EventKind.SUPPLEMENTAL_ARREST) for e in cycle.events) \
-                else (EventKind.COURT,)
+            kinds = _ARREST_KINDS if arrest_date is not None or any(
+                e.kind in _ARREST_KINDS for e in cycle.events) else (_COURT,)
             for ei, event in enumerate(cycle.events):
                 if event.kind in kinds:
                     for ki, count in enumerate(event.counts):
@@ -350,13 +354,15 @@ def person_facts(person: Person, as_of: dt.date, policy_county: str, lists: Offe
     for info in convictions:
         hit = lists.superstrikes.match(info.section, info.attempted)
         if hit is not None:
-            superstrikes.append(Prior(info.conviction_date, f"{info.section}"
+            superstrikes.append(Prior(info.conviction_date, f"{info.code_section_text}"
                                       + (" (attempted)" if info.attempted else ""), hit.certain, hit.doubt))
     return PersonFacts(
         person=person, as_of=as_of, convictions=convictions, arrest_only=arrest_only,
         registrant=bool(registrant_basis), registrant_basis=registrant_basis,
         superstrikes=superstrikes, pending=pending, deceased=deceased,
         cycle_arrest_bases=cycle_arrest_bases,
+        serving=[c for c in convictions if c.completion is not None and c.completion > as_of],
+        supervised=[c for c in convictions if c.supervision_end is not None and c.supervision_end > as_of],
     )
 
 

@@ -66,6 +66,11 @@ class DispositionKind(StrEnum):
     OTHER = "other"
 
 
+# Python 3.11 finds an enum member through EnumType.__getattr__, at several times the cost of a
+# global; Count.conviction runs for every count the engine reads.
+_CONVICTED = DispositionKind.CONVICTED
+
+
 class SentenceKind(StrEnum):
     PROBATION = "probation"
     JAIL = "jail"
@@ -176,7 +181,7 @@ class Count:
     def conviction(self) -> Disposition | None:
         """The convicting disposition, first or later (a conviction only in an update counts)."""
         for disposition in self.dispositions:
-            if disposition.kind == DispositionKind.CONVICTED:
+            if disposition.kind == _CONVICTED:
                 return disposition
         return None
 
@@ -356,13 +361,18 @@ def term_days(amount: int, unit: str) -> int | None:
     return None if factor is None else amount * factor
 
 
+_MONTHS_PER_UNIT = {"Y": 12, "YR": 12, "YRS": 12, "YEAR": 12, "YEARS": 12,
+                    "M": 1, "MO": 1, "MOS": 1, "MONTH": 1, "MONTHS": 1}
+
+
 def add_term(start: dt.date, amount: int, unit: str) -> dt.date | None:
     """Add a term in its own unit: 3 years after 2019-04-02 is 2022-04-02, not 1095 days later."""
-    unit = unit.strip().upper()
-    if unit in ("Y", "YR", "YRS", "YEAR", "YEARS"):
-        return add_months(start, 12 * amount)
-    if unit in ("M", "MO", "MOS", "MONTH", "MONTHS"):
-        return add_months(start, amount)
+    months = _MONTHS_PER_UNIT.get(unit)  # the sources nearly always write "M" or "Y"
+    if months is None:
+        unit = unit.strip().upper()
+        months = _MONTHS_PER_UNIT.get(unit)
+    if months is not None:
+        return add_months(start, months * amount)
     days = term_days(amount, unit)
     return None if days is None else start + dt.timedelta(days=days)
 
@@ -372,6 +382,8 @@ def add_months(start: dt.date, months: int) -> dt.date:
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
     month = month_index % 12 + 1
+    if start.day <= 28:  # every month has the day: the usual case, without the fallback loop
+        return dt.date(year, month, start.day)
     for day in (start.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)

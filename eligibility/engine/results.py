@@ -46,26 +46,40 @@ QUESTION_CODES = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
+# The result classes are frozen dataclasses with a hand-written __init__ that fills the instance
+# dict: the generated one pays an object.__setattr__ per field, and the engine builds tens of
+# thousands of these per thousand people. The signatures are the generated ones, so replace(),
+# equality, hashing, repr and pickling behave as before.
+
+
+@dataclass(frozen=True)
 class Reason:
     text: str
     citation: str
+
+    def __init__(self, text: str, citation: str) -> None:
+        fields = self.__dict__
+        fields["text"] = text
+        fields["citation"] = citation
 
     def __str__(self) -> str:
         return f"{self.text} ({self.citation})"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Question:
     code: str
     text: str
 
-    def __post_init__(self) -> None:
-        if self.code not in QUESTION_CODES:
-            raise ValueError(f"unknown question code {self.code!r}")
+    def __init__(self, code: str, text: str) -> None:
+        if code not in QUESTION_CODES:
+            raise ValueError(f"unknown question code {code!r}")
+        fields = self.__dict__
+        fields["code"] = code
+        fields["text"] = text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CountKey:
     """Indexes into ``person.cycles[cycle].events[event].counts[count]``."""
 
@@ -73,8 +87,14 @@ class CountKey:
     event: int
     count: int
 
+    def __init__(self, cycle: int, event: int, count: int) -> None:
+        fields = self.__dict__
+        fields["cycle"] = cycle
+        fields["event"] = event
+        fields["count"] = count
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class Determination:
     key: CountKey
     case_number: str
@@ -95,8 +115,31 @@ class Determination:
     reasons: tuple[Reason, ...]
     in_county: bool
 
+    def __init__(self, key, case_number, count_number, code_section, attempted, level, disposition_date,
+                 court_county, relief, outcome, reduce_to, seal, eligible_on, route, track, questions, reasons,
+                 in_county) -> None:
+        fields = self.__dict__
+        fields["key"] = key
+        fields["case_number"] = case_number
+        fields["count_number"] = count_number
+        fields["code_section"] = code_section
+        fields["attempted"] = attempted
+        fields["level"] = level
+        fields["disposition_date"] = disposition_date
+        fields["court_county"] = court_county
+        fields["relief"] = relief
+        fields["outcome"] = outcome
+        fields["reduce_to"] = reduce_to
+        fields["seal"] = seal
+        fields["eligible_on"] = eligible_on
+        fields["route"] = route
+        fields["track"] = track
+        fields["questions"] = questions
+        fields["reasons"] = reasons
+        fields["in_county"] = in_county
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class PersonResult:
     person_key: str
     determinations: tuple[Determination, ...]
@@ -113,6 +156,25 @@ class PersonResult:
     policy_version: str
     as_of: dt.date
     input_hash: str
+
+    def __init__(self, person_key, determinations, registrant, superstrike_priors, currently_serving,
+                 under_supervision, pending_case, deceased, no_felony_after_relief, no_conviction_after_relief,
+                 rule_set_version, policy_version, as_of, input_hash) -> None:
+        fields = self.__dict__
+        fields["person_key"] = person_key
+        fields["determinations"] = determinations
+        fields["registrant"] = registrant
+        fields["superstrike_priors"] = superstrike_priors
+        fields["currently_serving"] = currently_serving
+        fields["under_supervision"] = under_supervision
+        fields["pending_case"] = pending_case
+        fields["deceased"] = deceased
+        fields["no_felony_after_relief"] = no_felony_after_relief
+        fields["no_conviction_after_relief"] = no_conviction_after_relief
+        fields["rule_set_version"] = rule_set_version
+        fields["policy_version"] = policy_version
+        fields["as_of"] = as_of
+        fields["input_hash"] = input_hash
 
     def for_relief(self, relief: Relief) -> tuple[Determination, ...]:
         return tuple(d for d in self.determinations if d.relief == relief)

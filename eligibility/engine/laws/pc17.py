@@ -12,40 +12,43 @@ from __future__ import annotations
 from ..facts import CountInfo, burglary_degree
 from ..offense_lists import Hit
 from ..record import Level
-from ..results import Determination, Outcome, Reason, Relief
-from . import Ctx, build, review
+from ..results import Determination, Reason, Relief
+from . import FELONY, INFRACTION, MISDEMEANOR, NOT_ELIGIBLE, REDUCE, Ctx, build, review
+
+# Bound once: see the enum note in laws/__init__.py.
+PC17B, PC17D2 = Relief.PC17B, Relief.PC17D2
 
 
 def _already(info: CountInfo, relief: Relief, target: Level) -> Determination | None:
     if info.conviction_level != info.level:
-        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+        return build(info, relief, NOT_ELIGIBLE, [Reason(
             f"Already reduced to a {info.level.value}", relief.value)])
     return None
 
 
 def _pc17b(info: CountInfo, ctx: Ctx) -> Determination:
-    relief = Relief.PC17B
-    found = _already(info, relief, Level.MISDEMEANOR)
+    relief = PC17B
+    found = _already(info, relief, MISDEMEANOR)
     if found:
         return found
     if info.prison or info.county_jail_1170h:
         what = "state prison" if info.prison else "county jail under PC 1170(h)"
-        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+        return build(info, relief, NOT_ELIGIBLE, [Reason(
             f"A {what} sentence was imposed, so the offense stays a felony", "PC 17(b)(1)")])
     hit = ctx.lists.wobblers.match(info.section, False)
     degree = burglary_degree(info)
     if hit is not None and hit.doubt == "element" and degree == "second":
         hit = Hit(hit.entry, True)
     if hit is None or (hit.doubt == "element" and degree == "first"):
-        return build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+        return build(info, relief, NOT_ELIGIBLE, [Reason(
             f"{info.code_section_text or 'The offense'} is not on the wobbler list: a straight felony cannot "
             "be reduced", "PC 17(b)")])
     if not hit.certain:
         if hit.doubt == "element" and info.section.section == "459":
-            text = f"Was {info.section} second-degree burglary (a wobbler) rather than first degree?"
+            text = f"Was {info.code_section_text} second-degree burglary (a wobbler) rather than first degree?"
             code = "other"
         else:
-            text = f"Confirm that {info.section} is a wobbler (seed list entry {hit.entry}) [U]."
+            text = f"Confirm that {info.code_section_text} is a wobbler (seed list entry {hit.entry}) [U]."
             code = "unverified_rule"
         return review(info, relief, code, text, [Reason(
             "Only an offense punishable either as a felony or a misdemeanor can be reduced", "PC 17(b)")],
@@ -62,30 +65,30 @@ def _pc17b(info: CountInfo, ctx: Ctx) -> Determination:
     if not info.probation:
         return review(info, relief, "sentence_unknown", "No probation on the record: what was the sentence?",
                       [Reason("17(b)(3) needs a grant of probation", "PC 17(b)(3)")], route="discretionary")
-    return build(info, relief, Outcome.REDUCE, [
-        Reason(f"{info.section} is a wobbler and probation was granted", "PC 17(b)(3)"),
+    return build(info, relief, REDUCE, [
+        Reason(f"{info.code_section_text} is a wobbler and probation was granted", "PC 17(b)(3)"),
         Reason("The court may declare the offense a misdemeanor on application", "PC 17(b)(3)"),
-    ], reduce_to=Level.MISDEMEANOR, eligible_on=info.judgment_date or info.conviction_date,
+    ], reduce_to=MISDEMEANOR, eligible_on=info.judgment_date or info.conviction_date,
         route="discretionary")
 
 
 def _pc17d2(info: CountInfo, ctx: Ctx, hit) -> Determination:
-    relief = Relief.PC17D2
+    relief = PC17D2
     if not hit.certain:
         return review(info, relief, "unverified_rule",
-                      f"Confirm that {info.section} is listed in PC 19.8 (seed list) [U].",
+                      f"Confirm that {info.code_section_text} is listed in PC 19.8 (seed list) [U].",
                       [Reason("A misdemeanor listed in PC 19.8 may be reduced to an infraction",
                               "PC 17(d)(2); PC 19.8")], route="discretionary")
-    return build(info, relief, Outcome.REDUCE, [Reason(
-        f"{info.section} is a PC 19.8 misdemeanor; the court may reduce it to an infraction",
-        "PC 17(d)(2); PC 19.8")], reduce_to=Level.INFRACTION, eligible_on=info.conviction_date,
+    return build(info, relief, REDUCE, [Reason(
+        f"{info.code_section_text} is a PC 19.8 misdemeanor; the court may reduce it to an infraction",
+        "PC 17(d)(2); PC 19.8")], reduce_to=INFRACTION, eligible_on=info.conviction_date,
         route="discretionary")
 
 
 def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
-    if info.conviction_level == Level.FELONY:
+    if info.conviction_level == FELONY:
         return [_pc17b(info, ctx)]
-    if info.level == Level.MISDEMEANOR:
+    if info.level == MISDEMEANOR:
         hit = ctx.lists.pc19_8.match(info.section, False)
         if hit is not None:
             return [_pc17d2(info, ctx, hit)]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 
 from ..facts import count_info
-from ..record import DispositionKind, EventKind, Level, add_years
-from ..results import Determination, Outcome, Reason, Relief
-from . import Ctx, build, fmt, review
+from ..record import DispositionKind, EventKind, add_years
+from ..results import Determination, Reason, Relief
+from . import DISMISS, INFRACTION, MISDEMEANOR, NOT_ELIGIBLE, NOT_YET_ELIGIBLE, UNKNOWN_LEVEL, Ctx, build, fmt, review
 
 EARLIEST = dt.date(1973, 1, 1)
 RELIEF = Relief.PC851_93
+# Bound once: see the enum note in laws/__init__.py.
+_COURT = EventKind.COURT
+_DISMISSED, _ACQUITTED, _PENDING = DispositionKind.DISMISSED, DispositionKind.ACQUITTED, DispositionKind.PENDING
 
 
 def _cycle_state(cycle) -> tuple[bool, dt.date | None, bool, bool]:
@@ -27,57 +30,57 @@ def _cycle_state(cycle) -> tuple[bool, dt.date | None, bool, bool]:
     dismissed_on = None
     acquitted = pending = False
     for event in cycle.events:
-        court = event.kind == EventKind.COURT
+        court = event.kind == _COURT
         proceedings = proceedings or court
         for count in event.counts:
             for disposition in count.dispositions:
                 kind = disposition.kind
-                if kind == DispositionKind.DISMISSED:
+                if kind == _DISMISSED:
                     proceedings = True
                     dismissed_on = max(dismissed_on, disposition.date) if dismissed_on and disposition.date \
                         else (disposition.date or dismissed_on or event.date)
-                elif kind == DispositionKind.ACQUITTED:
+                elif kind == _ACQUITTED:
                     acquitted = True
-            if count.dispositions and count.dispositions[-1].kind == DispositionKind.PENDING:
+            if count.dispositions and count.dispositions[-1].kind == _PENDING:
                 pending = True
     return proceedings, dismissed_on, acquitted, pending
 
 
 def evaluate_arrest(key, cycle, event, count, ctx: Ctx) -> list[Determination]:
     person = ctx.facts.person
-    court_only = event.kind == EventKind.COURT
+    court_only = event.kind == _COURT
     arrested = (cycle.date or event.date) if court_only else (event.date or cycle.date)
-    info = count_info(person, key.cycle, key.event, key.count, cycle, event, count, ctx.policy.county, arrested)
+    info = count_info(person, key, cycle, event, count, ctx.policy.county, arrested)
     if arrested is None:
         return [review(info, RELIEF, "other", "When was the arrest?", [Reason(
             "The waiting period runs from the arrest", "PC 851.93(a)(2)")])]
     if arrested < EARLIEST:
-        return [build(info, RELIEF, Outcome.NOT_ELIGIBLE, [Reason("Arrested before 1973-01-01",
+        return [build(info, RELIEF, NOT_ELIGIBLE, [Reason("Arrested before 1973-01-01",
                                                                   "PC 851.93(a)(2)")])]
     done = info.relief_done("851.93", "851.91", "851.87", "851.90")
     if done or info.sealed:
-        return [build(info, RELIEF, Outcome.NOT_ELIGIBLE, [Reason(
+        return [build(info, RELIEF, NOT_ELIGIBLE, [Reason(
             f"Arrest relief already granted ({done or 'sealed'})", "PC 851.93(a)")])]
     proceedings, dismissed_on, acquitted, pending = _cycle_state(cycle)
     if pending:
-        return [build(info, RELIEF, Outcome.NOT_YET_ELIGIBLE, [Reason(
+        return [build(info, RELIEF, NOT_YET_ELIGIBLE, [Reason(
             "The charges from this arrest are still pending", "PC 851.93(a)(2)")], route="mandatory")]
     reasons = [Reason(f"Arrested on {fmt(arrested)} with no conviction in this arrest cycle", "PC 851.93(a)(2)")]
     level = info.level
     elapsed6 = add_years(arrested, 6) <= ctx.as_of
-    if level == Level.UNKNOWN:
+    if level == UNKNOWN_LEVEL:
         if elapsed6 and (not proceedings or acquitted):
             reasons.append(Reason("Level not on the record, but six years have passed, the longest wait for "
                                   "any level", "PC 851.93(a)(2)(B), (C)"))
-            return [build(info, RELIEF, Outcome.DISMISS, reasons, eligible_on=add_years(arrested, 6),
+            return [build(info, RELIEF, DISMISS, reasons, eligible_on=add_years(arrested, 6),
                           route="mandatory")]
         return [review(info, RELIEF, "level_unknown", "Was the arrest for a felony or a misdemeanor? The wait "
                        "depends on it.", reasons)]
-    if level in (Level.MISDEMEANOR, Level.INFRACTION):
+    if level in (MISDEMEANOR, INFRACTION):
         if dismissed_on is not None and not acquitted:
             reasons.append(Reason(f"Misdemeanor charge dismissed on {fmt(dismissed_on)}: no wait",
                                   "PC 851.93(a)(2)(A)"))
-            return [build(info, RELIEF, Outcome.DISMISS, reasons, eligible_on=max(dismissed_on, arrested),
+            return [build(info, RELIEF, DISMISS, reasons, eligible_on=max(dismissed_on, arrested),
                           route="mandatory")]
         if proceedings and not acquitted:
             return [review(info, RELIEF, "other", "Proceedings began on this misdemeanor arrest but no "
@@ -88,7 +91,7 @@ def evaluate_arrest(key, cycle, event, count, ctx: Ctx) -> list[Determination]:
                               "PC 851.93(a)(2)(B)"))
     else:
         if proceedings and not acquitted:
-            return [build(info, RELIEF, Outcome.NOT_ELIGIBLE, [*reasons, Reason(
+            return [build(info, RELIEF, NOT_ELIGIBLE, [*reasons, Reason(
                 "Felony proceedings began and ended without an acquittal; automatic relief covers only "
                 "felony arrests with no proceedings or an acquittal (a PC 851.91 petition remains)",
                 "PC 851.93(a)(2)(C)")])]
@@ -105,7 +108,7 @@ def evaluate_arrest(key, cycle, event, count, ctx: Ctx) -> list[Determination]:
             if elapsed6:
                 reasons.append(Reason(f"Six years have passed ({fmt(six)}), the longest felony wait",
                                       "PC 851.93(a)(2)(C)"))
-                return [build(info, RELIEF, Outcome.DISMISS, reasons, eligible_on=six, route="mandatory")]
+                return [build(info, RELIEF, DISMISS, reasons, eligible_on=six, route="mandatory")]
             if three > ctx.as_of and unverified:
                 return [review(info, RELIEF, "unverified_rule",
                                f"Confirm the maximum term of {unverified} [U]; at 8 years or more the wait is "
@@ -129,7 +132,7 @@ def evaluate_arrest(key, cycle, event, count, ctx: Ctx) -> list[Determination]:
             reasons.append(Reason(f"Felony punishable by {years} years: three calendar years after the arrest "
                                   f"is {fmt(three)}", "PC 851.93(a)(2)(C)(i)"))
     if eligible_on > ctx.as_of:
-        return [build(info, RELIEF, Outcome.NOT_YET_ELIGIBLE, reasons, eligible_on=eligible_on,
+        return [build(info, RELIEF, NOT_YET_ELIGIBLE, reasons, eligible_on=eligible_on,
                       route="mandatory")]
     reasons.append(Reason("DOJ grants arrest relief automatically each month", "PC 851.93(a)(1)"))
-    return [build(info, RELIEF, Outcome.DISMISS, reasons, eligible_on=eligible_on, route="mandatory")]
+    return [build(info, RELIEF, DISMISS, reasons, eligible_on=eligible_on, route="mandatory")]

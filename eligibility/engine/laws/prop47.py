@@ -10,29 +10,29 @@ from __future__ import annotations
 import datetime as dt
 
 from ..facts import UNKNOWN_END
-from ..record import Level
-from ..results import Determination, Outcome, Reason, Relief
-from . import Ctx, build, priors_text, review
+from ..results import Determination, Reason, Relief
+from . import FELONY, MISDEMEANOR, NOT_ELIGIBLE, REDUCE, Ctx, build, priors_text, review
 
 EFFECTIVE = dt.date(2014, 11, 5)  # the day after the 2014-11-04 election
 DEADLINE = dt.date(2022, 11, 4)
 THRESHOLD = 950
+RELIEF = Relief.PROP47
 
 
 def evaluate(info, ctx: Ctx) -> list[Determination]:
-    if info.conviction_level != Level.FELONY:
+    if info.conviction_level != FELONY:
         return []
     hit = ctx.lists.prop47.match(info.section, False)
     if hit is None or (info.conviction_date is not None and info.conviction_date >= EFFECTIVE):
         return []  # convicted after the Act took effect: its penalties already applied
-    relief = Relief.PROP47
+    relief = RELIEF
     done = info.relief_done("1170.18")
-    if done or info.level != Level.FELONY:
-        return [build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+    if done or info.level != FELONY:
+        return [build(info, relief, NOT_ELIGIBLE, [Reason(
             f"Already a {info.level.value}" + (f" ({done})" if done else ""), "PC 1170.18(k)")])]
     facts = ctx.facts
     if facts.registrant:
-        return [build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+        return [build(info, relief, NOT_ELIGIBLE, [Reason(
             f"The person is required to register under PC 290 ({facts.registrant_basis})",
             "PC 1170.18(i)")])]
     # Every superstrike on the record counts, even one dated after the as-of date (a historical
@@ -40,24 +40,25 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
     priors = facts.superstrikes
     certain = [p for p in priors if p.certain]
     if certain:
-        return [build(info, relief, Outcome.NOT_ELIGIBLE, [Reason(
+        return [build(info, relief, NOT_ELIGIBLE, [Reason(
             f"Prior superstrike conviction: {priors_text(certain)}", "PC 1170.18(i); PC 667(e)(2)(C)(iv)")])]
     if priors:
         return [review(info, relief, "priors_unverified",
                        f"Is {priors_text(priors)} a superstrike under PC 667(e)(2)(C)(iv)?",
                        [Reason("A superstrike prior disqualifies", "PC 1170.18(i)")])]
-    reasons = [Reason(f"{info.section} is an offense the Act made a misdemeanor ({hit.entry})", "PC 1170.18(a)")]
+    reasons = [Reason(f"{info.code_section_text} is an offense the Act made a misdemeanor ({hit.entry})",
+                      "PC 1170.18(a)")]
     if not hit.certain:
         return [review(info, relief, "unverified_rule",
-                       f"Does {info.section} qualify under Prop 47 ({hit.entry.source})? [U]", reasons)]
+                       f"Does {info.code_section_text} qualify under Prop 47 ({hit.entry.source})? [U]", reasons)]
     if hit.entry.extra.get("value_dependent"):
         value = info.count.value_dollars
         if value is None:
             return [review(info, relief, "value_unknown",
-                           f"What was the value of the property? {info.section} qualifies only at "
+                           f"What was the value of the property? {info.code_section_text} qualifies only at "
                            f"${THRESHOLD} or less.", reasons)]
         if value > THRESHOLD:
-            return [build(info, relief, Outcome.NOT_ELIGIBLE, [*reasons, Reason(
+            return [build(info, relief, NOT_ELIGIBLE, [*reasons, Reason(
                 f"Value ${value:,} is above ${THRESHOLD}", "PC 1170.18(a); PC 490.2")])]
         reasons.append(Reason(f"Value ${value:,} is ${THRESHOLD} or less", "PC 1170.18(a)"))
     facts_question = hit.entry.extra.get("facts")
@@ -79,5 +80,5 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
         reasons.append(Reason(f"Filed after {DEADLINE.isoformat()}, the application needs a showing of good "
                               "cause", "PC 1170.18(j)"))
     reasons.append(Reason("The firearm prohibition remains after redesignation", "PC 1170.18(k)"))
-    return [build(info, relief, Outcome.REDUCE, reasons, reduce_to=Level.MISDEMEANOR,
+    return [build(info, relief, REDUCE, reasons, reduce_to=MISDEMEANOR,
                   eligible_on=info.conviction_date, route=route, track=track)]

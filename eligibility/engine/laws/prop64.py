@@ -16,13 +16,27 @@ import datetime as dt
 
 from ..facts import UNKNOWN_END, CountInfo
 from ..record import Level, add_years
-from ..results import Determination, Outcome, Question, Reason, Relief
-from . import Ctx, build, fmt, priors_text, review
+from ..results import Determination, Question, Reason, Relief
+from . import (
+    DISMISS,
+    FELONY,
+    INFRACTION,
+    MISDEMEANOR,
+    NEEDS_REVIEW,
+    NOT_ELIGIBLE,
+    REDUCE,
+    Ctx,
+    build,
+    fmt,
+    priors_text,
+    review,
+)
 
 EFFECTIVE = dt.date(2016, 11, 9)
 CANNABIS_BASES = frozenset({("HS", "11357"), ("HS", "11358"), ("HS", "11359"), ("HS", "11360")})
 PRESUMPTION = "HS 11361.8(b)"
-_RANK = {Level.FELONY: 3, Level.MISDEMEANOR: 2, Level.INFRACTION: 1}
+RELIEF = Relief.PROP64
+_RANK = {FELONY: 3, MISDEMEANOR: 2, INFRACTION: 1}
 
 
 class _Result:
@@ -38,7 +52,7 @@ class _Result:
 
 
 def _ask(code: str, text: str, reasons) -> _Result:
-    return _Result(Outcome.NEEDS_REVIEW, reasons, questions=(Question(code, text),))
+    return _Result(NEEDS_REVIEW, reasons, questions=(Question(code, text),))
 
 
 def _lesser(info: CountInfo, target: Level, why: Reason, reasons) -> _Result:
@@ -48,14 +62,14 @@ def _lesser(info: CountInfo, target: Level, why: Reason, reasons) -> _Result:
         return _ask("level_unknown", "Was this count a felony, a misdemeanor or an infraction?",
                     [*reasons, why])
     if rank > _RANK[target]:
-        return _Result(Outcome.REDUCE, [*reasons, why], reduce_to=target)
-    return _Result(Outcome.NOT_ELIGIBLE, [*reasons, why, Reason(
+        return _Result(REDUCE, [*reasons, why], reduce_to=target)
+    return _Result(NOT_ELIGIBLE, [*reasons, why, Reason(
         f"The conviction is already a {info.level.value}, no more than current law provides",
         "HS 11361.8(a)")])
 
 
 def _dismiss(why: Reason, reasons) -> _Result:
-    return _Result(Outcome.DISMISS, [*reasons, why])
+    return _Result(DISMISS, [*reasons, why])
 
 
 def _carve_back(info: CountInfo, ctx: Ctx, cite_prior: str, cite_repeat: str, reasons) -> _Result | None:
@@ -64,7 +78,7 @@ def _carve_back(info: CountInfo, ctx: Ctx, cite_prior: str, cite_repeat: str, re
     priors = facts.superstrikes_before(info.offense_date)
     certain = [p for p in priors if p.certain]
     if certain:
-        return _Result(Outcome.NOT_ELIGIBLE, [*reasons, Reason(
+        return _Result(NOT_ELIGIBLE, [*reasons, Reason(
             f"A prior superstrike conviction ({priors_text(certain)}) still makes the offense "
             "punishable as a felony, so the person would not have been guilty of a lesser offense",
             f"{cite_prior}; PC 667(e)(2)(C)(iv); HS 11361.8(a)")])
@@ -87,7 +101,7 @@ def _carve_back(info: CountInfo, ctx: Ctx, cite_prior: str, cite_repeat: str, re
     if len(repeats) >= 2:
         listed = ", ".join(f"{c.code_section_text} ({fmt(c.conviction_date)})" for c in repeats)
         if ctx.confirmed("prop64.pre_prop64_priors_count"):
-            return _Result(Outcome.NOT_ELIGIBLE, [*reasons, Reason(
+            return _Result(NOT_ELIGIBLE, [*reasons, Reason(
                 f"Two or more prior convictions for the same offense ({listed}) keep it a felony "
                 "(office confirmed that pre-Prop 64 priors count)", cite_repeat)])
         return _ask("unverified_rule",
@@ -120,7 +134,7 @@ def _hs11357(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
             return _dismiss(Reason("Possession of not more than 28.5 grams of cannabis by a person 21 "
                                    "or over is now lawful", "HS 11361.8(e); HS 11362.1"), reasons)
         cite = "HS 11357(a)(2)" if age >= 18 else "HS 11357(a)(1)"
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             f"Possession of not more than 28.5 grams by a person aged {age} is now an infraction", cite),
             reasons)
     if sub == "a":
@@ -129,30 +143,30 @@ def _hs11357(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
                                   "than 8 grams under the statutory presumption", PRESUMPTION))
         small = grams is None or grams <= 8
         if age < 18:
-            return _lesser(info, Level.INFRACTION, Reason(
+            return _lesser(info, INFRACTION, Reason(
                 "Possession of concentrated cannabis by a person under 18 is now an infraction",
                 "HS 11357(a)(1)"), reasons)
         if small and age >= 21:
             return _dismiss(Reason("Possession of not more than 8 grams of concentrated cannabis by a "
                                    "person 21 or over is now lawful", "HS 11361.8(e); HS 11362.1"), reasons)
         if small:
-            return _lesser(info, Level.INFRACTION, Reason(
+            return _lesser(info, INFRACTION, Reason(
                 f"Possession of not more than 8 grams of concentrated cannabis at age {age} is now an "
                 "infraction", "HS 11357(a)(2)"), reasons)
-        return _lesser(info, Level.MISDEMEANOR, Reason(
+        return _lesser(info, MISDEMEANOR, Reason(
             f"Possession of more than 8 grams ({grams:g} g) of concentrated cannabis is now a "
             "misdemeanor", "HS 11357(b)(2)"), reasons)
     if sub == "c":
         if age < 18:
-            return _lesser(info, Level.INFRACTION, Reason(
+            return _lesser(info, INFRACTION, Reason(
                 "Possession of more than 28.5 grams by a person under 18 is now an infraction",
                 "HS 11357(b)(1)"), reasons)
-        return _Result(Outcome.NOT_ELIGIBLE, [*reasons, Reason(
+        return _Result(NOT_ELIGIBLE, [*reasons, Reason(
             "Possession of more than 28.5 grams by a person 18 or over is still a misdemeanor with the "
             "same penalty; Prop 64 changes nothing", "HS 11357(b)(2); HS 11361.8(a)")])
     if sub == "d":
         if age < 18:
-            return _lesser(info, Level.INFRACTION, Reason(
+            return _lesser(info, INFRACTION, Reason(
                 "Possession on school grounds by a person under 18 is now an infraction", "HS 11357(d)"),
                 reasons)
         return _ask("unverified_rule",
@@ -160,14 +174,14 @@ def _hs11357(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
                     "(new 11357(c)); confirm that no reduction is available [U].",
                     [*reasons, Reason("Possession on school grounds at 18 or over remains a misdemeanor",
                                       "HS 11357(c)")])
-    return _ask("other", f"Which pre-Prop 64 offense is {info.section}? The subdivision is not one "
+    return _ask("other", f"Which pre-Prop 64 offense is {info.code_section_text}? The subdivision is not one "
                 "the rules know.", reasons)
 
 
 def _hs11358(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     plants = info.count.plant_count
     if age < 18:
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             "Cultivation by a person under 18 is now an infraction", "HS 11358(a)"), reasons)
     if plants is None:
         reasons.append(Reason("Plant count not on the record; assumed not more than six plants under "
@@ -176,7 +190,7 @@ def _hs11358(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
         if age >= 21:
             return _dismiss(Reason("Cultivating not more than six plants by a person 21 or over is now "
                                    "lawful", "HS 11361.8(e); HS 11362.1; HS 11362.2"), reasons)
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             f"Cultivating not more than six plants at age {age} is now an infraction", "HS 11358(b)"),
             reasons)
     reasons.append(Reason(f"{plants} plants: more than six is a misdemeanor for a person 18 or over",
@@ -186,27 +200,27 @@ def _hs11358(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     blocked = _carve_back(info, ctx, "HS 11358(d)(1)", "HS 11358(d)(2)", reasons)
     if blocked is not None:
         return blocked
-    return _lesser(info, Level.MISDEMEANOR, Reason(
+    return _lesser(info, MISDEMEANOR, Reason(
         "Cultivation of more than six plants is now a misdemeanor", "HS 11358(c)"), reasons)
 
 
 def _hs11359(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     if age < 18:
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             "Possession for sale by a person under 18 is now an infraction", "HS 11359(a)"), reasons)
     blocked = _carve_back(info, ctx, "HS 11359(c)(1)", "HS 11359(c)(2)", reasons)
     if blocked is not None:
         return blocked
-    return _lesser(info, Level.MISDEMEANOR, Reason(
+    return _lesser(info, MISDEMEANOR, Reason(
         "Possession for sale by a person 18 or over is now a misdemeanor", "HS 11359(b)"), reasons)
 
 
 def _hs11360(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     sub = info.section.subsections[0] if info.section.subsections else ""
     if sub == "":
-        if info.level == Level.FELONY:
+        if info.level == FELONY:
             sub = "a"
-        elif info.level in (Level.MISDEMEANOR, Level.INFRACTION):
+        elif info.level in (MISDEMEANOR, INFRACTION):
             sub = "b"
         else:
             return _ask("level_unknown", "HS 11360 without a subdivision: was this the felony (old (a)) "
@@ -219,20 +233,20 @@ def _hs11360(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
                         "infraction (new 11360(b))? [U, fact-dependent]",
                         [*reasons, Reason("At least a reduction to an infraction is available",
                                           "HS 11360(b)")])
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             "Giving away or transporting not more than 28.5 grams is now an infraction", "HS 11360(b)"),
             reasons)
     if sub != "a":
-        return _ask("other", f"Which pre-Prop 64 offense is {info.section}?", reasons)
+        return _ask("other", f"Which pre-Prop 64 offense is {info.code_section_text}?", reasons)
     if age < 18:
-        return _lesser(info, Level.INFRACTION, Reason(
+        return _lesser(info, INFRACTION, Reason(
             "Sale or transport by a person under 18 is now an infraction", "HS 11360(a)(1)"), reasons)
     reasons.append(Reason("A sale is unlawful without a licence at any age, so the conviction is not "
                           "dismissed as lawful conduct", "HS 11362.1; HS 11360(a)(2)"))
     blocked = _carve_back(info, ctx, "HS 11360(a)(3)(A)", "HS 11360(a)(3)(B)", reasons)
     if blocked is not None:
         return blocked
-    return _lesser(info, Level.MISDEMEANOR, Reason(
+    return _lesser(info, MISDEMEANOR, Reason(
         "Sale or transport by a person 18 or over is now a misdemeanor", "HS 11360(a)(2)"), reasons)
 
 
@@ -290,18 +304,18 @@ def _plea_or_related(info: CountInfo, ctx: Ctx) -> Determination | None:
             pass  # the hypothetical below decides it
         else:
             arrested = ", ".join(f"{c} {s}" for c, s in sorted(cannabis_arrest))
-            return review(info, Relief.PROP64, "plea_bargain",
-                          f"Was the {info.section} conviction pleaded in place of the cannabis charge "
+            return review(info, RELIEF, "plea_bargain",
+                          f"Was the {info.code_section_text} conviction pleaded in place of the cannabis charge "
                           f"({arrested}) made at arrest? An accessory or substitute plea may still get "
                           "Prop 64 relief.",
-                          [Reason(f"Arrested for {arrested} but convicted of {info.section}",
+                          [Reason(f"Arrested for {arrested} but convicted of {info.code_section_text}",
                                   "HS 11361.8(a); People v. Boatwright (2019) 36 Cal.App.5th 848")])
     if ctx.policy.hypothetical_dismiss_related and ctx.lists.prop64_related.match(info.section):
         same_case = any(c.code_section is not None and (c.code_section.code, c.code_section.section)
                         in CANNABIS_BASES and c.is_conviction for c in info.event.counts)
         if same_case:
-            return build(info, Relief.PROP64, Outcome.DISMISS, [Reason(
-                f"Hypothetical policy '{ctx.policy.version}': related offense {info.section} in a case "
+            return build(info, RELIEF, DISMISS, [Reason(
+                f"Hypothetical policy '{ctx.policy.version}': related offense {info.code_section_text} in a case "
                 "with a cannabis conviction is dismissed (an impact estimate, not relief the law gives)",
                 "office policy (hypothetical)")], seal=True, route="discretionary")
     return None
@@ -321,12 +335,12 @@ def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
         return []  # conduct after 2016-11-09 was already sentenced under current law
     reasons: list[Reason] = []
     if info.offense_date is None:
-        return [review(info, Relief.PROP64, "other",
+        return [review(info, RELIEF, "other",
                        "No offense, arrest or conviction date: was the conduct before 2016-11-09?",
                        [Reason("Prop 64 relief covers conduct before 2016-11-09", "HS 11361.8(a)")])]
     done = info.relief_done("11361.8", "11361.9")
     if done or info.sealed:
-        return [build(info, Relief.PROP64, Outcome.NOT_ELIGIBLE, [Reason(
+        return [build(info, RELIEF, NOT_ELIGIBLE, [Reason(
             f"Prop 64 relief already granted ({done or 'sealed'})", "HS 11361.8(a), (e)")])]
     track = _track(info, ctx, reasons)
     if track == "resentencing":
@@ -337,7 +351,7 @@ def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
     if age is None:
         reasons.append(Reason("What the conduct is under current law depends on age at the offense",
                               "HS 11361.8(a); HS 11362.1"))
-        return [review(info, Relief.PROP64, "age_unknown",
+        return [review(info, RELIEF, "age_unknown",
                        "Date of birth unknown: how old was the person at the offense?", reasons, track=track)]
     reasons.append(Reason(f"Age {age} on the {info.offense_date_source} {info.offense_date.isoformat()}",
                           "HS 11361.8(a)"))
@@ -345,20 +359,20 @@ def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
     outcome = result.outcome
     reduce_to = result.reduce_to
     out_reasons = result.reasons
-    if outcome == Outcome.REDUCE:
+    if outcome == REDUCE:
         why = _policy_dismissal(info, ctx)
         if why:
-            outcome, reduce_to = Outcome.DISMISS, None
+            outcome, reduce_to = DISMISS, None
             out_reasons.append(Reason(f"Office policy '{ctx.policy.version}': dismissed because {why}; "
                                       "the law requires at least the reduction",
                                       "HS 11361.9; office policy"))
-    if ctx.policy.hypothetical_dismiss_all_prop64 and outcome != Outcome.DISMISS:
-        outcome, reduce_to = Outcome.DISMISS, None
+    if ctx.policy.hypothetical_dismiss_all_prop64 and outcome != DISMISS:
+        outcome, reduce_to = DISMISS, None
         out_reasons.append(Reason(f"Hypothetical policy '{ctx.policy.version}': every cannabis conviction "
                                   "dismissed (an impact estimate, not a determination under the law)",
                                   "office policy (hypothetical)"))
         result.questions = ()
-    return [build(info, Relief.PROP64, outcome, out_reasons, questions=result.questions,
-                  reduce_to=reduce_to, seal=outcome == Outcome.DISMISS,
-                  eligible_on=info.conviction_date if outcome in (Outcome.DISMISS, Outcome.REDUCE) else None,
-                  route="mandatory" if outcome in (Outcome.DISMISS, Outcome.REDUCE) else "", track=track)]
+    return [build(info, RELIEF, outcome, out_reasons, questions=result.questions,
+                  reduce_to=reduce_to, seal=outcome == DISMISS,
+                  eligible_on=info.conviction_date if outcome in (DISMISS, REDUCE) else None,
+                  route="mandatory" if outcome in (DISMISS, REDUCE) else "", track=track)]
