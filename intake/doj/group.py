@@ -28,6 +28,7 @@ just their byte ranges, so every subject is yielded exactly once and complete, i
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -63,7 +64,16 @@ from .columns import (
     STP_TYPE_DESCR,
     SUBJECT_ID,
 )
-from .normalize import INVALID, build_count, build_event, cii_of, event_kind, merge_row, parse_date
+from .normalize import (
+    INVALID,
+    _date_cache,
+    build_count,
+    build_event,
+    cii_of,
+    event_kind,
+    merge_row,
+    parse_date,
+)
 from .reader import (
     _LATIN1_FOR_SURROGATE,
     MAX_RECORD_BYTES,
@@ -169,21 +179,44 @@ class SubjectIndex:
 
 
 _new = object.__new__
-_set = object.__setattr__  # SourceRef is frozen
+# SourceRef is frozen: its slots are filled through their descriptors, which skips both the
+# dataclass __init__ and object.__setattr__'s attribute lookup (a row each).
+_set_source = SourceRef.source.__set__  # type: ignore[attr-defined]
+_set_line = SourceRef.line.__set__  # type: ignore[attr-defined]
+_set_page = SourceRef.page.__set__  # type: ignore[attr-defined]
+_set_text = SourceRef.text.__set__  # type: ignore[attr-defined]
+
+# Enum members as plain names: ``EventKind.COURT`` goes through EnumType.__getattr__ on Python
+# 3.11 and costs as much as a small function call, on paths run for every row and count.
+_COURT = EventKind.COURT
+_DECEASED = EventKind.DECEASED
+_CONVICTED = DispositionKind.CONVICTED
 
 
-def _subject_of(raw: bytes) -> bytes:
-    """SUBJECT_ID as bytes, cut out without decoding: the index pass runs on every line."""
+def _subject_of(raw: bytes) -> tuple[bytes | None, bytes | None]:
+    """SUBJECT_ID as bytes, cut out without decoding: the index pass runs on every line.
+
+    Also returns the line's *run marker*, ``b",STATUS,SUBJECT_ID,"`` as it stands after the first
+    comma, when the first three fields are plain (no quote): a later line that starts with no
+    quote and holds the same bytes after its first comma has the same SUBJECT_ID, which is all
+    the index pass needs to know of most lines. ``None`` when the line gives no safe marker.
+    A line that is not valid CSV gives no subject (``None``): the reader rejects it.
+    """
     first = raw.find(b",")
     second = raw.find(b",", first + 1) if first >= 0 else -1
     if second < 0:
-        return b""
+        return b"", None
     third = raw.find(b",", second + 1)
-    if b'"' in raw[: third if third >= 0 else len(raw)]:
+    if raw.find(b'"', 0, third if third >= 0 else len(raw)) >= 0:
         # A quoted field among the first three: let csv place the commas (Latin-1 is 1:1 on bytes).
-        fields = next(csv.reader([raw.decode("latin-1").rstrip("\r\n")]), [])
-        return fields[SUBJECT_ID].encode("latin-1").strip() if len(fields) > SUBJECT_ID else b""
-    return raw[second + 1:third if third >= 0 else len(raw)].strip()
+        try:
+            fields = next(csv.reader([raw.decode("latin-1").rstrip("\r\n")]), [])
+        except csv.Error:
+            return None, None  # the reader rejects the line as not valid CSV: it is nobody's row
+        return (fields[SUBJECT_ID].encode("latin-1").strip() if len(fields) > SUBJECT_ID else b""), None
+    if third < 0:
+        return raw[second + 1:].strip(), None
+    return raw[second + 1:third].strip(), raw[first:third + 1]
 
 
 def _as_text(subject: bytes) -> str:
@@ -210,6 +243,7 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
     offset = chunk.start if chunk is not None else 0
     end = chunk.end if chunk is not None else None
     line = chunk.first_line - 1 if chunk is not None else 0
+    marker = None  # the current run's marker (see _subject_of)
     with open(path, "rb", buffering=1 << 20) as handle:
         handle.seek(offset)
         readline = handle.readline
@@ -223,7 +257,12 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
             offset += len(raw)
             line += 1
             first_line = line
-            if raw.count(b'"') & 1:
+            if not raw.count(b'"') & 1:
+                # Most lines continue the run: same bytes from the first comma to the third, and
+                # no quote opening the first field to move that comma.
+                if marker is not None and raw[0] != 34 and raw.startswith(marker, raw.find(b",")):
+                    continue
+            else:
                 record, closed, taken = raw, False, 0
                 while taken < MAX_RECORD_LINES and len(record) < MAX_RECORD_BYTES:
                     more = readline()
@@ -243,7 +282,9 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
                     handle.seek(offset)
             if raw.isspace():
                 continue
-            subject = _subject_of(raw)
+            subject, marker = _subject_of(raw)
+            if subject is None:
+                continue
             if subject != current:
                 if current is not None:
                     _close_run(runs, split, current, (run_start, start, run_line))
@@ -288,11 +329,23 @@ def _close_run(runs, split, subject: bytes, run: tuple[int, int, int]) -> None:
         previous.append(run)
 
 
+# CYC_ORDER and STP_ORDER as the DOJ writes them, read once: they repeat on every row.
+_NUMBERS = {str(n): n for n in range(1000)} | {f"{n:03d}": n for n in range(1000)}
+
+
+def _number(text: str, fallback: str) -> int:
+    """A cycle or step number; its digits in CNT_ORDER when the column is blank or not a number."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    return int(fallback) if fallback.isdigit() else 0
+
+
 class PersonBuilder:
     """Collects one subject's rows; :meth:`finish` orders them into a :class:`Person`."""
 
     __slots__ = ("source", "person", "cycles", "events", "counts", "event_order", "rows", "first_line",
-                 "_last_name", "_last_dob", "_bad_dates")
+                 "_last_name", "_last_dob", "_bad_dates", "_last_key", "_last_event")
 
     def __init__(self, source: str, subject_id: str, first: Row) -> None:
         f = first.fields
@@ -317,25 +370,36 @@ class PersonBuilder:
         self._last_name = None
         self._last_dob = None
         self._bad_dates: set[str] = set()
+        # The previous row's event key and event: a step's rows are usually consecutive, and
+        # comparing two tuples is cheaper than hashing one.
+        self._last_key: tuple | None = None
+        self._last_event: Event | None = None
 
     def add(self, row: Row) -> None:
         f = row.fields
         self.rows += 1
-        if f[PRI_NAME] is not self._last_name and f[PRI_NAME] != self._last_name:
-            self._name(f[PRI_NAME])
-        if f[PRI_DOB] != self._last_dob:
-            self._dob(f[PRI_DOB], row)
+        name = f[PRI_NAME]
+        if name != self._last_name:
+            self._name(name)
+        dob = f[PRI_DOB]
+        if dob != self._last_dob:
+            self._dob(dob, row)
         # SourceRef(source, line, None, RECORD_ID) without the frozen dataclass's slower __init__.
         ref = _new(SourceRef)
-        _set(ref, "source", self.source)
-        _set(ref, "line", row.line_number)
-        _set(ref, "page", None)
-        _set(ref, "text", f[RECORD_ID].strip())
+        _set_source(ref, self.source)
+        _set_line(ref, row.line_number)
+        _set_page(ref, None)
+        _set_text(ref, f[RECORD_ID].strip())
         cnt = f[CNT_ORDER].strip()
         key = (f[CYC_ORDER], f[STP_ORDER], f[STP_EVENT_DATE], f[STP_TYPE_DESCR], cnt[:6])
-        event = self.events.get(key)
-        if event is None:
-            event = self._event(f, key, cnt, ref)
+        if key == self._last_key:
+            event = self._last_event
+        else:
+            event = self.events.get(key)
+            if event is None:
+                event = self._event(f, key, cnt, ref)
+            self._last_key = key
+            self._last_event = event
         # CNT_ORDER is unique per count within a subject; the event check guards against files
         # where it is not, so a row never lands in another step's count.
         count_key = cnt or row.line_number
@@ -380,49 +444,50 @@ class PersonBuilder:
                 self.person.other_dobs.append(dob)
 
     def _event(self, f: list[str], key: tuple[str, ...], cnt: str, ref: SourceRef) -> Event:
-        cycle_text = f[CYC_ORDER].strip()
-        if cycle_text.isdigit():
-            cycle_number = int(cycle_text)
-        else:
-            cycle_number = int(cnt[:3]) if cnt[:3].isdigit() else 0
-        step_text = f[STP_ORDER].strip()
-        if step_text.isdigit():
-            step = int(step_text)
-        else:
-            step = int(cnt[3:6]) if cnt[3:6].isdigit() else 0
+        cycle_number = _NUMBERS.get(key[0])
+        if cycle_number is None:
+            cycle_number = _number(key[0], cnt[:3])
+        step = _NUMBERS.get(key[1])
+        if step is None:
+            step = _number(key[1], cnt[3:6])
         # Raw keys differ on spacing or placeholders ("x", "y" in bad.csv); the step they name
         # is the same when the numbers, date and type agree.
-        normalized = (cycle_number, step, f[STP_EVENT_DATE].strip(), f[STP_TYPE_DESCR].strip().upper())
-        event = self.events.get(normalized)
+        date_text, type_text = key[2], key[3]
+        normalized = (cycle_number, step, date_text.strip(), type_text.strip().upper())
+        events = self.events
+        event = events.get(normalized)
         if event is not None:
-            self.events[key] = event
+            events[key] = event
             return event
-        date = parse_date(f[STP_EVENT_DATE])
-        kind = event_kind(f[STP_TYPE_DESCR] if f[STP_TYPE_DESCR].strip() else f[STP_TYPE_CODE])
-        warning = None
+        date = _date_cache.get(date_text, INVALID)
+        if date is INVALID:  # not cached, or not a date
+            date = parse_date(date_text)
+        kind = event_kind(type_text if type_text.strip() else f[STP_TYPE_CODE])
         if date is INVALID:
-            warning = ParseWarning(f"STP_EVENT_DATE {f[STP_EVENT_DATE].strip()!r} is not a date", ref)
-            date = None
-        event = build_event(f, kind, date)
-        if warning is not None:
-            event.warnings.append(warning)
-        if kind == EventKind.DECEASED:
+            event = build_event(f, kind, None)
+            event.warnings.append(ParseWarning(f"STP_EVENT_DATE {date_text.strip()!r} is not a date", ref))
+        else:
+            event = build_event(f, kind, date)
+        if kind == _DECEASED:
             self.person.deceased = True
         cycle = self.cycles.get(cycle_number)
         if cycle is None:
-            cycle_date = parse_date(f[CYC_DATE])
-            if cycle_date is INVALID:
-                if f[CYC_DATE].strip() not in self._bad_dates:
-                    self._bad_dates.add(f[CYC_DATE].strip())
-                    self.person.warnings.append(ParseWarning(
-                        f"CYC_DATE {f[CYC_DATE].strip()!r} is not a date; the cycle is dated by its "
-                        "earliest step", ref, affects_eligibility=False))
-                cycle_date = None
-            cycle = self.cycles[cycle_number] = Cycle(date=cycle_date, number=cycle_number)
+            cycle = self.cycles[cycle_number] = Cycle(self._cycle_date(f[CYC_DATE], ref), [], cycle_number)
         cycle.events.append(event)
-        self.events[key] = self.events[normalized] = event
+        events[key] = events[normalized] = event
         self.event_order[id(event)] = (step, len(self.event_order))
         return event
+
+    def _cycle_date(self, text: str, ref: SourceRef) -> dt.date | None:
+        cycle_date = parse_date(text)
+        if cycle_date is INVALID:
+            if text.strip() not in self._bad_dates:
+                self._bad_dates.add(text.strip())
+                self.person.warnings.append(ParseWarning(
+                    f"CYC_DATE {text.strip()!r} is not a date; the cycle is dated by its "
+                    "earliest step", ref, affects_eligibility=False))
+            return None
+        return cycle_date
 
     def finish(self) -> Person:
         person = self.person
@@ -465,10 +530,10 @@ class _Run:
             stats.events += len(cycle.events)
             for event in cycle.events:
                 stats.counts += len(event.counts)
-                if event.kind is EventKind.COURT:
+                if event.kind is _COURT:
                     for count in event.counts:
                         for disposition in count.dispositions:
-                            if disposition.kind is DispositionKind.CONVICTED:
+                            if disposition.kind is _CONVICTED:
                                 stats.convictions += 1
                                 sections[count.code_section] += 1
                                 break

@@ -4,6 +4,8 @@ Every text-to-fact reading here is cached per distinct string: a million-row fil
 thousand distinct offense descriptions, dispositions and dates, so the regex in
 :func:`~eligibility.engine.code_section.parse_charge` runs a few thousand times, not a million.
 Cached values are immutable (``Charge``, ``SentencePart``, ``date``) and shared between counts.
+The per-row path (:func:`build_count`, :func:`merge_row`) reads the caches directly and calls the
+parsing functions only on a miss.
 
 Which bad values reject a row, and which only warn:
 
@@ -66,6 +68,15 @@ from .columns import (
 
 # A cache that outgrows this is fed unique junk; starting over bounds memory at no real cost.
 _CACHE_LIMIT = 200_000
+_MISSING = object()
+
+# Enum members as plain names: ``EventKind.COURT`` goes through EnumType.__getattr__ on Python
+# 3.11 and costs as much as a small function call, on a path run for every row.
+_COURT = EventKind.COURT
+_CUSTODY = EventKind.CUSTODY
+_REGISTRATION = EventKind.REGISTRATION
+_CONVICTED = DispositionKind.CONVICTED
+_UNKNOWN_LEVEL = Level.UNKNOWN
 
 
 class _Invalid:
@@ -327,34 +338,43 @@ def cii_of(fields: list[str]) -> str:
 
 
 def build_event(fields: list[str], kind: EventKind, date: dt.date | None) -> Event:
-    event = Event(kind, date, fields[STP_ORI_DESCR].strip(), fields[STP_ORI_CNTY_NAME].strip().upper())
-    if kind is EventKind.CUSTODY:
-        event.custody_kind = (fields[STP_TYPE_DESCR].strip() or fields[STP_TYPE_CODE].strip()).upper()
-    return event
+    custody_kind = ""
+    if kind is _CUSTODY:
+        custody_kind = (fields[STP_TYPE_DESCR].strip() or fields[STP_TYPE_CODE].strip()).upper()
+    # Every field positional: the default factories and keyword parsing show once per event.
+    return Event(kind, date, fields[STP_ORI_DESCR].strip(), fields[STP_ORI_CNTY_NAME].strip().upper(), "",
+                 [], [], [], custody_kind, None)
 
 
 def build_count(fields: list[str], number: int, ref: SourceRef, event: Event) -> Count:
     """One count from its first row; further rows of the same count go to :func:`merge_row`."""
-    charge, charge_text = charge_of(fields[OFFENSE_DESCR], fields[COMMENT_TEXT])
-    toc = level_of(fields[OFFENSE_TOC])
-    qualifiers = fields[OFFENSE_QUAL_LST].strip()
+    # The caches are read here directly, the functions only called on a miss: this runs once per
+    # count, and the calls were most of its cost.
+    offense = fields[OFFENSE_DESCR]
+    found = _charge_cache.get(offense, _MISSING)
+    if found is _MISSING or found is None:
+        charge, charge_text = charge_of(offense, fields[COMMENT_TEXT])
+    else:
+        charge, charge_text = found
+    toc = _level_cache.get(fields[OFFENSE_TOC]) or level_of(fields[OFFENSE_TOC])
     # Positional: this runs once per count, and keyword parsing shows in the benchmark.
     if charge is not None:
         count = Count(number, fields[FE_NUM_CRT_CASE].strip(), charge.code_section, charge.attempted,
                       charge.description, charge_text, toc, [], [], [ref])
     else:
         count = Count(number, fields[FE_NUM_CRT_CASE].strip(), None, False, "", charge_text, toc, [], [], [ref])
-    if charge is None and charge_text:
-        count.warnings.append(ParseWarning(f"offense not recognized as a code section: {charge_text!r}", ref))
-    elif charge is None and event.kind is EventKind.COURT:
-        count.warnings.append(ParseWarning("court count without an offense", ref))
-    if qualifiers:
+        if charge_text:
+            count.warnings.append(ParseWarning(f"offense not recognized as a code section: {charge_text!r}", ref))
+        elif event.kind is _COURT:
+            count.warnings.append(ParseWarning("court count without an offense", ref))
+    qualifiers = fields[OFFENSE_QUAL_LST]
+    if qualifiers and (qualifiers := qualifiers.strip()):
         if _attempted(qualifiers):
             count.attempted = True
         count.flags.append(f"qualifiers:{qualifiers}")
-    if event.kind is EventKind.REGISTRATION and event.registration is None:
+    if event.kind is _REGISTRATION and event.registration is None:
         event.registration = registration_kind(charge)
-    merge_row(count, fields, ref, event, first=True)
+    _add_row(count, fields, ref, event, True)
     return count
 
 
@@ -379,28 +399,35 @@ def _amended_offense(count: Count, fields: list[str], ref: SourceRef) -> None:
             count.charge_text = text
         count.attempted = charge.attempted or _attempted(fields[qual_col])
         toc = level_of(fields[toc_col])
-        if toc != Level.UNKNOWN:
+        if toc != _UNKNOWN_LEVEL:
             count.toc = toc
         return
 
 
-def merge_row(count: Count, fields: list[str], ref: SourceRef, event: Event, *, first: bool = False) -> None:
-    """Add one row's disposition and sentence part to its count (several rows, one count)."""
-    if not first:
-        count.refs.append(ref)
-        if not count.case_number:
-            count.case_number = fields[FE_NUM_CRT_CASE].strip()
-    kind = disposition_kind(fields[DISP_DESCR])
+def merge_row(count: Count, fields: list[str], ref: SourceRef, event: Event) -> None:
+    """Add a further row of a count (another sentence part, or a later disposition) to it."""
+    count.refs.append(ref)
+    if not count.case_number:
+        count.case_number = fields[FE_NUM_CRT_CASE].strip()
+    _add_row(count, fields, ref, event, False)
+
+
+def _add_row(count: Count, fields: list[str], ref: SourceRef, event: Event, first: bool) -> None:
+    """A row's disposition and sentence part, on the count's first row or a further one."""
+    text = fields[DISP_DESCR]
+    kind = _disposition_cache.get(text, _MISSING)
+    if kind is _MISSING:
+        kind = disposition_kind(text)
+    location, length = fields[SENT_LOC_DESCR], fields[SENT_LENGTH]
     if kind is None:
-        if not fields[SENT_LOC_DESCR] and not fields[SENT_LENGTH]:
+        if not location and not length:
             return
-        part, problem = sentence_part(fields[SENT_LOC_DESCR], fields[SENT_LENGTH], fields[SENT_TIME_CODE],
-                                      fields[SENT_TIME_DESCR])
+        part, problem = _sentence_of(fields)
         if part is not None:
             count.warnings.append(ParseWarning(f"sentence {part.raw!r} on a count without a disposition",
                                                ref, affects_eligibility=False))
         return
-    raw = fields[DISP_DESCR].strip()
+    raw = text.strip()
     disposition = None
     if not first:
         for existing in count.dispositions:
@@ -408,34 +435,58 @@ def merge_row(count: Count, fields: list[str], ref: SourceRef, event: Event, *, 
                 disposition = existing
                 break
     if disposition is None:
-        date = parse_date(fields[DISP_DATE])
-        step_date = parse_date(fields[STP_EVENT_DATE])
-        if date is None or date is INVALID:
-            if date is INVALID:
-                count.warnings.append(ParseWarning(f"DISP_DATE {fields[DISP_DATE].strip()!r} is not a date; "
-                                                   "used STP_EVENT_DATE", ref))
-            date = step_date
-        elif step_date != date and isinstance(step_date, dt.date) and event.kind is EventKind.COURT:
-            count.warnings.append(ParseWarning(
-                f"DISP_DATE {date.isoformat()} differs from the court step date {step_date.isoformat()}; "
-                "used DISP_DATE", ref))
-        if date is INVALID:
-            count.warnings.append(ParseWarning(
-                f"disposition date {fields[STP_EVENT_DATE].strip()!r} is not a date", ref))
-            date = None
-        if kind is DispositionKind.CONVICTED:
-            disposition = Disposition(kind, date, raw, level_of(fields[CONV_STAT_DESCR]), [], "", [ref])
-            _amended_offense(count, fields, ref)
+        key = (fields[DISP_DATE], fields[STP_EVENT_DATE], event.kind is _COURT)
+        dated = _disposition_date_cache.get(key) or _disposition_date(*key)
+        date, problems = dated
+        for problem in problems:
+            count.warnings.append(ParseWarning(problem, ref))
+        if kind is _CONVICTED:
+            level = _level_cache.get(fields[CONV_STAT_DESCR]) or level_of(fields[CONV_STAT_DESCR])
+            disposition = Disposition(kind, date, raw, level, [], "", [ref])
+            if fields[CONV_OFFENSE_DESCR] or fields[DISP_OFFENSE_DESCR]:
+                _amended_offense(count, fields, ref)
         else:
-            disposition = Disposition(kind, date, raw, Level.UNKNOWN, [], "", [ref])
+            disposition = Disposition(kind, date, raw, _UNKNOWN_LEVEL, [], "", [ref])
         count.dispositions.append(disposition)
     elif not first:
         disposition.refs.append(ref)
-    if not fields[SENT_LOC_DESCR] and not fields[SENT_LENGTH]:
+    if not location and not length:
         return
-    part, problem = sentence_part(fields[SENT_LOC_DESCR], fields[SENT_LENGTH], fields[SENT_TIME_CODE],
-                                  fields[SENT_TIME_DESCR])
+    key = (location, length, fields[SENT_TIME_CODE], fields[SENT_TIME_DESCR])
+    part, problem = _sentence_cache.get(key) or sentence_part(*key)
     if problem:
         count.warnings.append(ParseWarning(problem, ref))
     if part is not None and part not in disposition.sentence:
         disposition.sentence.append(part)
+
+
+def _sentence_of(fields: list[str]) -> tuple[SentencePart | None, str]:
+    """The row's sentence part (:func:`sentence_part`), from the cache when it is there."""
+    key = (fields[SENT_LOC_DESCR], fields[SENT_LENGTH], fields[SENT_TIME_CODE], fields[SENT_TIME_DESCR])
+    return _sentence_cache.get(key) or sentence_part(*key)
+
+
+# (DISP_DATE, STP_EVENT_DATE, court step) -> (the disposition's date, warnings to give)
+_disposition_date_cache: dict[tuple[str, str, bool], tuple[dt.date | None, tuple[str, ...]]] = {}
+
+
+def _disposition_date(disp_date: str, step_date_text: str, court: bool) -> tuple[dt.date | None, tuple[str, ...]]:
+    """DISP_DATE, falling back on the step's date; with the warnings the choice calls for."""
+    problems = []
+    date = parse_date(disp_date)
+    step_date = parse_date(step_date_text)
+    if date is None or date is INVALID:
+        if date is INVALID:
+            problems.append(f"DISP_DATE {disp_date.strip()!r} is not a date; used STP_EVENT_DATE")
+        date = step_date
+    elif step_date != date and isinstance(step_date, dt.date) and court:
+        problems.append(f"DISP_DATE {date.isoformat()} differs from the court step date {step_date.isoformat()}; "
+                        "used DISP_DATE")
+    if date is INVALID:
+        problems.append(f"disposition date {step_date_text.strip()!r} is not a date")
+        date = None
+    result = (date, tuple(problems))
+    if len(_disposition_date_cache) > _CACHE_LIMIT:
+        _disposition_date_cache.clear()
+    _disposition_date_cache[(disp_date, step_date_text, court)] = result
+    return result
