@@ -122,8 +122,7 @@ class RowWriter:
         if self.fmt == "jsonl":
             # orjson writes exactly what json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             # writes for these rows (strings, numbers, booleans, lists, null), six times faster.
-            self.out.write(orjson.dumps(row).decode())
-            self.out.write("\n")
+            self.out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE).decode())
             return
         if self.csv is None:
             extra = [k for k in row if k not in self.keys]

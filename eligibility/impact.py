@@ -14,14 +14,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .engine.offense_lists import offense_lists
-from .engine.record import DispositionKind, Level, Person, add_years
+from .engine.record import DispositionKind, EventKind, Level, Person, add_years
 from .engine.results import Outcome, PersonResult
 
 POLICIES = ("office_policy", "dismiss_all_prop64", "dismiss_all_prop64_and_related")
 ALREADY_CLEARED = {DispositionKind.SET_ASIDE, DispositionKind.RELIEF_GRANTED, DispositionKind.SEALED}
 RECENT_YEARS = 7
+# Members read once per count below: in Python 3.11 reading one through its class costs a lookup in
+# the enum machinery each time.
+_COURT, _FELONY, _DISMISS, _REDUCE = EventKind.COURT, Level.FELONY, Outcome.DISMISS, Outcome.REDUCE
 
 
 @dataclass
@@ -48,20 +52,8 @@ class ImpactSummary:
     policies: dict[str, PolicyTally] = field(default_factory=lambda: {name: PolicyTally() for name in POLICIES})
 
     def add(self, person: Person, result: PersonResult) -> None:
-        lists = offense_lists()
         self.persons += 1
-        outcomes: dict[tuple, set] = {}
-        for det in result.determinations:
-            outcomes.setdefault((det.key.cycle, det.key.event, det.key.count), set()).add(det.outcome)
-        convictions = []
-        for cycle_index, cycle in enumerate(person.cycles):
-            for event_index, event in enumerate(cycle.events):
-                for count_index, count in enumerate(event.counts):
-                    if event.kind.value != "court" or not count.is_conviction:
-                        continue
-                    if any(d.kind in ALREADY_CLEARED for d in count.dispositions):
-                        continue
-                    convictions.append((count, event, outcomes.get((cycle_index, event_index, count_index), set())))
+        convictions = _open_convictions(person, result)
         if not convictions:
             for tally in self.policies.values():
                 tally.no_felony += 1
@@ -69,31 +61,36 @@ class ImpactSummary:
                 tally.no_conviction_last_7_years += 1
             return
         self.persons_with_convictions += 1
-        recent_cutoff = add_years(dt.date.fromisoformat(self.as_of), -RECENT_YEARS)
+        lists = offense_lists()
+        recent_cutoff = _recent_cutoff(self.as_of)
         had_felony = False
-        for count, event, _outcomes in convictions:
+        # Each count's facts once, then the three policies over them: the policies differ only in
+        # which counts they dismiss.
+        facts = []
+        for count, county, dismissed, reduced in convictions:
             self.convictions += 1
-            felony = count.current_level == Level.FELONY
+            felony = count.current_level == _FELONY
             had_felony |= felony
             self.felony_convictions += felony
             self.non_felony_convictions += not felony
-            if not self.county or event.county == self.county:
+            if not self.county or county == self.county:
                 self.convictions_in_county += 1
                 self.convictions_in_county_by_section[str(count.code_section) if count.code_section else "unknown"] += 1
+            conviction_date = count.conviction_date
+            recent = conviction_date is None or conviction_date >= recent_cutoff
+            facts.append((_dismissed_under(count, dismissed, lists), felony, recent, reduced))
         self.people_with_felony_before += had_felony
-        for name in POLICIES:
+        for position, name in enumerate(POLICIES):
             tally = self.policies[name]
             felony_left = conviction_left = recent_left = False
-            for count, _event, count_outcomes in convictions:
-                dismissed = Outcome.DISMISS in count_outcomes or _hypothetically_dismissed(name, count, lists)
-                if dismissed:
+            for dismissed, felony, recent, reduced in facts:
+                if dismissed[position]:
                     tally.convictions_dismissed += 1
                     continue
                 conviction_left = True
-                if count.conviction_date is None or count.conviction_date >= recent_cutoff:
-                    recent_left = True
-                if count.current_level == Level.FELONY:
-                    if Outcome.REDUCE in count_outcomes:
+                recent_left |= recent
+                if felony:
+                    if reduced:
                         tally.felonies_reduced += 1
                     else:
                         felony_left = True
@@ -138,13 +135,50 @@ class ImpactSummary:
                 setattr(mine, attr, getattr(mine, attr) + getattr(tally, attr))
 
 
-def _hypothetically_dismissed(policy: str, count, lists) -> bool:
-    if policy == "office_policy" or count.code_section is None:
-        return False
-    if lists.prop64.contains_base(count.code_section):
-        return True
-    return policy == "dismiss_all_prop64_and_related" and lists.prop64_related.match(
-        count.code_section, count.attempted) is not None
+def _open_convictions(person: Person, result: PersonResult) -> list[tuple]:
+    """(count, county, dismissed by the engine, reduced by the engine) of each court conviction
+    not already cleared."""
+    # Of the engine's outcomes only dismiss and reduce matter here: keep the counts that got one.
+    dismissed, reduced = set(), set()
+    for det in result.determinations:
+        outcome = det.outcome
+        if outcome == _DISMISS:
+            counts = dismissed
+        elif outcome == _REDUCE:
+            counts = reduced
+        else:
+            continue
+        key = det.key
+        counts.add((key.cycle, key.event, key.count))
+    convictions = []
+    for cycle_index, cycle in enumerate(person.cycles):
+        for event_index, event in enumerate(cycle.events):
+            if event.kind != _COURT:
+                continue
+            for count_index, count in enumerate(event.counts):
+                if count.conviction is None or not ALREADY_CLEARED.isdisjoint([d.kind for d in count.dispositions]):
+                    continue
+                key = (cycle_index, event_index, count_index)
+                convictions.append((count, event.county, key in dismissed, key in reduced))
+    return convictions
+
+
+def _dismissed_under(count, by_engine: bool, lists) -> tuple[bool, bool, bool]:
+    """Whether each of :data:`POLICIES` dismisses the count: the engine's answer under the office
+    policy; on top of it, the hypotheticals dismiss Prop 64 counts (and the related offenses)."""
+    if by_engine:
+        return (True, True, True)
+    section = count.code_section
+    if section is None:
+        return (False, False, False)
+    if lists.prop64.contains_base(section):
+        return (False, True, True)
+    return (False, False, lists.prop64_related.match(section, count.attempted) is not None)
+
+
+@lru_cache(maxsize=8)
+def _recent_cutoff(as_of: str) -> dt.date:
+    return add_years(dt.date.fromisoformat(as_of), -RECENT_YEARS)
 
 
 def summary_rows(summary: dict) -> list[list]:

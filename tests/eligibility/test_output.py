@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from pathlib import Path
 
 import orjson
@@ -12,6 +14,7 @@ from eligibility.engine.evaluate import evaluate_person, record_json
 from eligibility.engine.output import determination_rows, person_summary_row
 from eligibility.engine.policy import Policy
 from eligibility.engine.serialize import person_from_dict
+from eligibility.headless import CONTRACT_KEYS, RowWriter
 
 from .builders import AS_OF, arrest, case, conv, person, run
 
@@ -72,3 +75,42 @@ def test_canonical_form_is_byte_for_byte_stable():
     assert run(again).input_hash == run(sample()).input_hash
     assert run(sample()).input_hash == run(sample()).input_hash
     assert run(sample()).input_hash != run(sample(), as_of=AS_OF + dt.timedelta(days=1)).input_hash
+
+
+def reference_rows(person, result, source):
+    """The rows as they were built before the output was tuned: the same keys, order, values and types."""
+    return [{
+        "source": source, "cii": person.cii, "name": person.name, "case_number": det.case_number,
+        "court_county": det.court_county, "count": det.count_number, "code_section": det.code_section,
+        "attempted": det.attempted, "level": det.level,
+        "disposition_date": det.disposition_date.isoformat() if det.disposition_date else None,
+        "relief": det.relief.value, "outcome": det.outcome.value,
+        "reduce_to": det.reduce_to.value if det.reduce_to else None, "seal": det.seal,
+        "eligible_on": det.eligible_on.isoformat() if det.eligible_on else None,
+        "reasons": [str(r) for r in det.reasons], "route": det.route, "track": det.track,
+        "in_county": det.in_county, "questions": [f"{q.code}: {q.text}" for q in det.questions],
+        "person_key": result.person_key, "rule_set_version": result.rule_set_version,
+        "policy_version": result.policy_version, "as_of": result.as_of.isoformat(),
+    } for det in result.determinations]
+
+
+def test_determination_rows_equal_the_reference_in_keys_order_values_and_types():
+    p = sample()
+    result = run(p)
+    rows, expected = list(determination_rows(p, result, "sheet.pdf")), reference_rows(p, result, "sheet.pdf")
+    assert rows == expected
+    for row, want in zip(rows, expected, strict=True):
+        assert list(row) == list(want)
+        assert [type(value) for value in row.values()] == [type(value) for value in want.values()]
+
+
+def test_a_json_line_is_what_json_dumps_writes():
+    p = sample()
+    out = io.StringIO()
+    writer = RowWriter(out, "jsonl", CONTRACT_KEYS)
+    rows = list(determination_rows(p, run(p), "sheet \u00e9.pdf"))
+    rows[0]["reasons"].append('a "quoted", \n multi-line \u2028 reason')
+    for row in rows:
+        writer.write(row)
+    assert out.getvalue() == "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+    assert writer.rows == len(rows)
