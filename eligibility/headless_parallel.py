@@ -1,36 +1,73 @@
-"""``evaluate`` of a large DOJ file on every core: one process per part of the file.
+"""``evaluate`` of a large DOJ file on every core: a pool of processes working through chunks of it.
 
-Each process indexes and reads its part (cut at subject boundaries), evaluates its persons and
-writes its share of every output to its own files; the parent appends the shares in file order
-(in the kernel: they add up to gigabytes), so the output is the same as one process would write.
-In the rare file where a subject's rows are split across parts, the determination columns of its
-lines are routed through the parent to the process that owns those lines, before each process
-writes the joined rows of its byte range (see :class:`intake.doj.results.ResultsPass`).
+The file is cut (at subject boundaries) into several chunks per process. Each chunk's process
+indexes it, evaluates its persons and writes the chunk's share of every output to files of its
+own. The parent appends the shares in file order, in the kernel (they add up to gigabytes), as
+soon as a chunk and every chunk before it are done: appending overlaps the evaluation of later
+chunks instead of following it, and the processes finish close together. The output is the same
+as one process would write.
+
+In the rare file where a subject's rows are split across chunks, the joined results files need
+every chunk's determination columns first: then the chunks are evaluated, the columns of lines that
+another chunk owns are routed to it through the parent, and a second round of tasks writes the
+joined rows of each byte range (see :class:`intake.doj.results.ResultsPass`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import io
 import multiprocessing
 import os
+import pickle
 import shutil
+import stat
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from intake.doj.collector import collect_per_chunk
-from intake.doj.group import merge_indexes, plan_chunks, scan_subjects
-from intake.doj.results import JOINED_FILES, ResultsPass, write_summary
+from intake.doj.group import Chunk, SubjectIndex, merge_indexes, plan_chunks, scan_subjects
+from intake.doj.results import JOINED_FILES, ResultsPass, write_joined_rows, write_summary
 
 from .engine.output import determination_rows, person_summary_row
+from .headless_shares import SharedOutput
 from .impact import ImpactSummary
 
-# Persons between two garbage-collector passes in a part process.
+# Persons between two garbage-collector passes in a chunk.
 GC_EVERY = 2000
+# Chunks per process: more chunks let the parent append finished shares while later chunks are
+# evaluated, and even out the processes' finishing times; each chunk costs a little setup.
+CHUNKS_PER_WORKER = 8
+# A chunk smaller than this is not worth a task of its own.
+MIN_CHUNK_BYTES = 4 * 1024 * 1024
 
 
-def _owner(line: int, starts: list[int]) -> int:
+@dataclass(frozen=True)
+class _Job:
+    """What every task of one file needs; inherited by the forked processes, never pickled."""
+
+    path: Path
+    policy: object
+    as_of: object
+    fmt: str
+    person_summary: bool
+    export: Path | None
+    work: Path
+    starts: tuple[int, ...]
+    # The results files and the contract rows, written in place by each chunk (None: the chunk
+    # writes files of its own, appended by the parent).
+    joined: list[SharedOutput] | None
+    rows: SharedOutput | None
+
+
+_JOB: _Job | None = None
+
+
+def _owner(line: int, starts) -> int:
     owner = 0
     for number, first in enumerate(starts):
         if line >= first:
@@ -38,98 +75,135 @@ def _owner(line: int, starts: list[int]) -> int:
     return owner
 
 
-def _part(*args):
+def _scan(chunk: Chunk) -> SubjectIndex:
+    return scan_subjects(_JOB.path, chunk=chunk)
+
+
+def _evaluate(chunk: Chunk, index: SubjectIndex):
     with collect_per_chunk():  # gc.collect() every GC_EVERY persons below
-        _evaluate_part(*args)
+        return _evaluate_chunk(_JOB, chunk, index)
 
 
-def _evaluate_part(conn, path, chunk, starts, policy, as_of, fmt, person_summary, export, work):
+def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
 
-    # Each process indexes its own part; the parent merges the parts to find split subjects.
-    conn.send(scan_subjects(path, chunk=chunk))
-    index = conn.recv()
-    run = ResultsPass(path, export, policy, as_of, chunk=chunk, index=index, suffix=f".part{chunk.number}",
-                      hashed=person_summary)
-    keys = SUMMARY_KEYS if person_summary else CONTRACT_KEYS
-    # Subjects split across the file come last from a single process: keep that order here.
-    # Only part 0 rebuilds split subjects; other parts write everything in file order.
-    late_name = "rows-split" if chunk.number == 0 else f"rows-split-unused-{chunk.number}"
-    with open(work / f"rows-{chunk.number}", "w", newline="", buffering=1 << 20) as handle, \
-            open(work / late_name, "w", newline="") as late:
-        writer, late_writer = RowWriter(handle, fmt, keys), RowWriter(late, fmt, keys)
+    joined_files, joined_raw = None, []
+    if job.joined is not None and not index.split:
+        joined_files, joined_raw = map(list, zip(*(shared.text_writer(chunk.number) for shared in job.joined),
+                                                 strict=True))
+    run = ResultsPass(job.path, job.export, job.policy, job.as_of, chunk=chunk, index=index,
+                      suffix=f".part{chunk.number}", hashed=job.person_summary, files=joined_files)
+    keys = SUMMARY_KEYS if job.person_summary else CONTRACT_KEYS
+    rows_raw = None
+    if job.rows is not None:
+        handle, rows_raw = job.rows.text_writer(chunk.number)
+    else:
+        handle = open(job.work / f"rows-{chunk.number}", "w", newline="", buffering=1 << 20)  # noqa: SIM115
+    # Subjects split across the file are rebuilt by chunk 0 alone, after every other subject: their
+    # rows go last in the output, as one process writes them.
+    with handle, open(job.work / f"rows-split-{chunk.number}", "w", newline="") as late:
+        writer, late_writer = RowWriter(handle, job.fmt, keys), RowWriter(late, job.fmt, keys)
+        source = job.path.name
         for number, (item, result) in enumerate(run, 1):
             if number % GC_EVERY == 0:
                 gc.collect()
             person = item.person
             target = late_writer if item.regrouped else writer
-            if person_summary:
-                target.write(person_summary_row(person, result, path.name))
+            if job.person_summary:
+                target.write(person_summary_row(person, result, source))
             else:
-                for row in determination_rows(person, result, path.name):
+                for row in determination_rows(person, result, source):
                     target.write(row)
-    by_line = run.by_line
-    foreign = {}
-    for line in [line for line in by_line if _owner(line, starts) != chunk.number]:
-        foreign[line] = by_line.pop(line)
     stats = run.stats
     tallies = {"rows_read": stats.rows_read, "rows_rejected": stats.rows_rejected, "persons": stats.persons,
                "file_problem": stats.file_problem}
-    conn.send((run.summary, tallies, foreign))
-    run.finish(conn.recv())
-    conn.send("done")
-    conn.close()
+    foreign = {}
+    if run.by_line:
+        # Two rounds (split subjects): keep this chunk's columns for the second; send the parent
+        # the columns of lines that belong to other chunks.
+        by_line = run.by_line
+        for line in [line for line in by_line if _owner(line, job.starts) != chunk.number]:
+            foreign[line] = by_line.pop(line)
+        with open(job.work / f"columns-{chunk.number}", "wb") as columns_file:
+            pickle.dump(by_line, columns_file, protocol=pickle.HIGHEST_PROTOCOL)
+    left = [raw.left for raw in joined_raw], rows_raw.left if rows_raw is not None else None
+    return run.summary, tallies, foreign, left
+
+
+def _write_joined(chunk: Chunk, routed: dict[int, list[str]]) -> None:
+    """Second round: the joined rows of one chunk's byte range, with the columns other chunks routed here."""
+    job = _JOB
+    columns_file = job.work / f"columns-{chunk.number}"
+    by_line: dict[int, list[str]] = {}
+    if columns_file.exists():
+        with open(columns_file, "rb") as handle:
+            by_line = pickle.load(handle)
+    for line, columns in routed.items():
+        by_line.setdefault(line, []).extend(columns)
+    write_joined_rows(job.path, job.export, by_line, chunk=chunk, suffix=f".part{chunk.number}")
+
+
+def plan(path: Path, workers: int) -> list[Chunk]:
+    size = path.stat().st_size
+    wanted = max(workers, min(workers * CHUNKS_PER_WORKER, size // MIN_CHUNK_BYTES))
+    return plan_chunks(path, wanted)
 
 
 def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, person_summary: bool,
                           export_dir: Path | None, workers: int = 2) -> dict:
     """Evaluate one DOJ file with ``workers`` processes; returns the file's tallies (and impact)."""
-    chunks = plan_chunks(path, workers)
-    starts = [chunk.first_line for chunk in chunks]
+    global _JOB
+    chunks = plan(path, workers)
     work = Path(tempfile.mkdtemp(prefix="cmr-evaluate-"))
+    out.flush()  # or a forked process could flush what this one had buffered a second time
+    descriptors: list[int] = []
+    joined_shared = rows_shared = None
     if export_dir is not None:
         export_dir.mkdir(parents=True, exist_ok=True)
-    context = multiprocessing.get_context("fork")
+        descriptors = [os.open(export_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+                       for name in JOINED_FILES]
+        joined_shared = [SharedOutput(fd, 0, len(chunks), work) for fd in descriptors]
+    out_fd = _positional(out)
+    if out_fd is not None and fmt == "jsonl":  # a CSV has one header, written by whichever chunk has rows first
+        rows_shared = SharedOutput(out_fd, os.lseek(out_fd, 0, os.SEEK_CUR), len(chunks), work)
+    _JOB = _Job(path, policy, as_of, fmt, person_summary, export_dir, work,
+                tuple(chunk.first_line for chunk in chunks), joined_shared, rows_shared)
+    rows_out = _Appender(out, skip_header=fmt == "csv")
+    summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
+    tallies = {"rows_read": 0, "rows_rejected": 0, "persons": 0, "file_problem": None}
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        pipes, processes = [], []
-        for chunk in chunks:
-            parent, child = context.Pipe()
-            process = context.Process(target=_part, args=(child, path, chunk, starts, policy, as_of, fmt,
-                                                           person_summary, export_dir, work))
-            process.start()
-            pipes.append(parent)
-            processes.append(process)
-        index = merge_indexes([pipe.recv() for pipe in pipes])
-        for pipe in pipes:
-            pipe.send(index)
-        summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
-        tallies = {"rows_read": 0, "rows_rejected": 0, "persons": 0, "file_problem": None}
-        routed: list[dict] = [{} for _ in chunks]
-        for pipe in pipes:
-            part_summary, part_tallies, foreign = pipe.recv()
+        # Split subjects are a property of the whole file: every chunk is indexed before any is
+        # evaluated.
+        index = merge_indexes(list(pool.map(_scan, chunks)))
+        two_rounds = export_dir is not None and bool(index.split)
+        routed: list[dict[int, list[str]]] = [{} for _ in chunks]
+        for chunk, (part_summary, part_tallies, foreign, (joined_left, rows_left)) in zip(
+                chunks, pool.map(_evaluate, chunks, [index] * len(chunks)), strict=True):
             summary.merge(part_summary)
             for key in ("rows_read", "rows_rejected", "persons"):
                 tallies[key] += part_tallies[key]
             tallies["file_problem"] = tallies["file_problem"] or part_tallies["file_problem"]
             for line, columns in foreign.items():
-                routed[_owner(line, starts)].setdefault(line, []).extend(columns)
-        for pipe, extra in zip(pipes, routed, strict=True):
-            pipe.send(extra)
-        for pipe, process in zip(pipes, processes, strict=True):
-            if pipe.recv() != "done":
-                raise RuntimeError("a part of the file was not written")
-            process.join()
-            if process.exitcode:
-                raise RuntimeError(f"a worker process ended with status {process.exitcode}")
-        _append_files([*(work / f"rows-{chunk.number}" for chunk in chunks), work / "rows-split"], out,
-                      skip_header=fmt == "csv")
+                routed[_owner(line, _JOB.starts)].setdefault(line, []).extend(columns)
+            # Chunks come back in file order: whatever of this chunk's shares is not in place yet
+            # can go there now.
+            for shared, left in zip(joined_shared or [], joined_left, strict=False):
+                shared.settle(chunk.number, left)
+            if rows_shared is not None:
+                rows_shared.settle(chunk.number, rows_left)
+            else:
+                rows_out.append(work / f"rows-{chunk.number}")
+        if two_rounds:
+            list(pool.map(_write_joined, chunks, routed))
+            joined_out = _JoinedAppender(export_dir)
+            for chunk in chunks:
+                joined_out.append(chunk)
+        pool.shutdown()
+        if rows_shared is not None:
+            out.seek(rows_shared.end)
+        rows_out.append(work / "rows-split-0")
         if export_dir is not None:
-            for name in JOINED_FILES:
-                # Part 0 wrote the header and becomes the file; the others are appended to it.
-                final = export_dir / name
-                os.replace(export_dir / f"{name}.part0", final)
-                with open(final, "ab") as target:
-                    _append_files([export_dir / f"{name}.part{chunk.number}" for chunk in chunks[1:]], target)
             impact = summary.as_dict()
             impact["rows_read"] = tallies["rows_read"]
             impact["rows_rejected"] = tallies["rows_rejected"]
@@ -137,27 +211,70 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
             tallies["impact"] = impact
         return tallies
     finally:
+        # On an error, chunks not yet started are dropped rather than evaluated for nothing.
+        pool.shutdown(cancel_futures=True)
+        _JOB = None
+        for fd in descriptors:
+            os.close(fd)
         shutil.rmtree(work, ignore_errors=True)
         if export_dir is not None:
             for leftover in export_dir.glob("*.part[0-9]*"):
                 leftover.unlink(missing_ok=True)
 
 
-def _append_files(parts: list[Path], target, *, skip_header: bool = False) -> None:
-    """Append files to ``target`` (a text or binary file object) byte for byte, in the kernel where it
-    can: the shares of a county's file add up to several GB, too much to pass through Python."""
-    target.flush()
-    fd = _fileno(target)
-    header_seen = False
-    for part in parts:
+def _positional(out) -> int | None:
+    """The descriptor of ``out`` when chunks can write into it at an offset: a regular file, not
+    opened for appending (there the kernel ignores the offset)."""
+    try:
+        fd = out.fileno()
+        if not out.seekable():
+            return None
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) and not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND \
+            else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+class _JoinedAppender:
+    """The three joined results files, grown chunk by chunk: chunk 0's share (with the headers)
+    becomes the file, later shares are appended to it."""
+
+    def __init__(self, export_dir: Path):
+        self.export_dir = export_dir
+
+    def append(self, chunk: Chunk) -> None:
+        for name in JOINED_FILES:
+            share = self.export_dir / f"{name}.part{chunk.number}"
+            final = self.export_dir / name
+            if chunk.number == 0:
+                os.replace(share, final)
+                continue
+            with open(final, "ab") as target:
+                _Appender(target).append(share)
+            share.unlink()
+
+
+class _Appender:
+    """Appends files to ``target`` (a text or binary file object) byte for byte, in the kernel where
+    it can. With ``skip_header`` only the first file's first line (a CSV header) is kept."""
+
+    def __init__(self, target, *, skip_header: bool = False):
+        self.target = target
+        self.fd = _fileno(target)
+        self.skip_header = skip_header
+        self.header_seen = False
+
+    def append(self, part: Path) -> None:
+        target, fd = self.target, self.fd
+        target.flush()
         with open(part, "rb") as handle:
             offset = 0
-            if skip_header:
+            if self.skip_header:
                 first = handle.readline()
                 offset = len(first)
-                if first and not header_seen:
+                if first and not self.header_seen:
                     _write_bytes(target, fd, first)
-                    header_seen = True
+                    self.header_seen = True
             size = os.fstat(handle.fileno()).st_size
             if fd is not None:
                 try:
@@ -166,7 +283,7 @@ def _append_files(parts: list[Path], target, *, skip_header: bool = False) -> No
                         if not sent:
                             break
                         offset += sent
-                    continue
+                    return
                 except OSError:
                     pass  # not a file the kernel can send to: copy below
             handle.seek(offset)

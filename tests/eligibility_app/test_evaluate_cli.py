@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 import eligibility.headless as headless
+import eligibility.headless_parallel as headless_parallel
 from intake.doj.generator import generate_doj_file
 
 CONTRACT = ["source", "cii", "name", "case_number", "court_county", "count", "code_section", "attempted", "level",
@@ -68,27 +69,33 @@ def test_as_of_is_required_and_checked():
         call_command("evaluate", f"{SAMPLES}/no_headers.csv", "--as-of", "15/01/2026")
 
 
-def test_two_processes_write_exactly_what_one_writes_even_with_split_subjects(tmp_path, monkeypatch):
+@pytest.mark.parametrize("split_subject", [False, True], ids=["contiguous", "split-subject"])
+def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, monkeypatch, split_subject):
     source = tmp_path / "county.csv"
     generate_doj_file(source, rows=3000, seed=11)
-    lines = source.read_text().splitlines(keepends=True)
-    # Move two rows of an early subject to the end: its rows are now split across the file.
-    moved = lines[5:7]
-    split = tmp_path / "split.csv"
-    split.write_text("".join(lines[:5] + lines[7:] + moved))
+    if split_subject:
+        lines = source.read_text().splitlines(keepends=True)
+        # Move two rows of an early subject to the end: its rows are now split across the file.
+        source.write_text("".join(lines[:5] + lines[7:] + lines[5:7]))
     monkeypatch.setattr(headless, "PARALLEL_MIN_BYTES", 0)
+    # Many small chunks, as a county's file has: shares are appended while later chunks run.
+    monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 32 * 1024)
+    assert len(headless_parallel.plan(source, 2)) == 2 * headless_parallel.CHUNKS_PER_WORKER
     outputs = {}
     for workers in ("1", "2"):
         target = tmp_path / f"out-{workers}.jsonl"
-        call_command("evaluate", str(split), "--as-of", "2026-01-15", "--county", "San Joaquin", "-o", str(target),
+        call_command("evaluate", str(source), "--as-of", "2026-01-15", "--county", "San Joaquin", "-o", str(target),
                      "--export-dir", str(tmp_path / f"export-{workers}"), "--workers", workers)
         outputs[workers] = target.read_bytes()
     assert outputs["1"] == outputs["2"]
     for name in ("results_all_rows.csv", "results_condensed.csv", "results_determinations_only.csv",
                  "impact_summary.json"):
-        one = (tmp_path / "export-1" / "split" / name).read_bytes()
-        two = (tmp_path / "export-2" / "split" / name).read_bytes()
+        one = (tmp_path / "export-1" / "county" / name).read_bytes()
+        two = (tmp_path / "export-2" / "county" / name).read_bytes()
         assert one == two, name
+    assert sorted(p.name for p in (tmp_path / "export-2" / "county").iterdir()) == [
+        "impact_summary.csv", "impact_summary.json", "results_all_rows.csv", "results_condensed.csv",
+        "results_determinations_only.csv"]
 
 
 def test_two_processes_piped_to_standard_output_write_what_one_writes(tmp_path):
