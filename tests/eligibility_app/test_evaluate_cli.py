@@ -124,3 +124,21 @@ def test_jsonl_lines_are_exactly_the_standard_compact_json_encoding(tmp_path):
                  "-o", str(target))
     for line in target.read_text(encoding="utf-8").splitlines():
         assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_large_file_after_a_small_one_lands_after_its_rows_in_the_same_output(tmp_path, monkeypatch):
+    # The chunks of the large file write into the output at offsets: they must start where the
+    # rows of the file before them end, and the file after them must follow on.
+    source = tmp_path / "county.csv"
+    generate_doj_file(source, rows=2000, seed=5)
+    monkeypatch.setattr(headless, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 32 * 1024)
+    outputs = {}
+    for workers in ("1", "2"):
+        target = tmp_path / f"out-{workers}.jsonl"
+        call_command("evaluate", f"{SAMPLES}/bad.csv", str(source), f"{SAMPLES}/no_headers.csv", "--as-of",
+                     "2026-01-15", "--county", "San Joaquin", "-o", str(target), "--workers", workers)
+        outputs[workers] = target.read_bytes()
+    assert outputs["1"] == outputs["2"]
+    sources = [json.loads(line)["source"] for line in outputs["2"].splitlines()]
+    assert sources == sorted(sources, key=["bad.csv", "county.csv", "no_headers.csv"].index)
