@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,24 +103,33 @@ def _lines_from_pages(source: str, page_texts: list[str], paged: bool) -> Extrac
 # --- engines -----------------------------------------------------------------------------------
 
 
+# PDFium is not thread-safe, not even across different documents: two threads inside it at once
+# crashed a worker running the thread pool (a segmentation fault, the whole process lost). A
+# prefork worker never waits on this lock.
+_PDFIUM = threading.Lock()
+
+
 def page_texts_pdfium(data: bytes) -> list[str]:
     import pypdfium2 as pdfium
 
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        raise _unopenable(data, error) from error
-    try:
-        texts = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range() if textpage.count_chars() else "")
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        document.close()
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            failure = error  # explained outside the lock, by pypdf
+        else:
+            try:
+                texts = []
+                for index in range(len(document)):
+                    page = document[index]
+                    textpage = page.get_textpage()
+                    texts.append(textpage.get_text_range() if textpage.count_chars() else "")
+                    textpage.close()
+                    page.close()
+                return texts
+            finally:
+                document.close()
+    raise _unopenable(data, failure) from failure
 
 
 def _unopenable(data: bytes, error: Exception) -> ExtractionError:
@@ -163,14 +173,18 @@ def _ocr_pages(data: bytes, page_numbers: list[int]) -> dict[int, str]:
     import pypdfium2 as pdfium
     import pytesseract
 
-    document = pdfium.PdfDocument(data)
+    with _PDFIUM:
+        document = pdfium.PdfDocument(data)
     try:
-        return {
-            number: pytesseract.image_to_string(document[number - 1].render(scale=300 / 72).to_pil())
-            for number in page_numbers
-        }
+        texts = {}
+        for number in page_numbers:
+            with _PDFIUM:  # one page at a time inside PDFium; tesseract runs outside the lock
+                image = document[number - 1].render(scale=300 / 72).to_pil()
+            texts[number] = pytesseract.image_to_string(image)
+        return texts
     finally:
-        document.close()
+        with _PDFIUM:
+            document.close()
 
 
 # --- entry points ------------------------------------------------------------------------------

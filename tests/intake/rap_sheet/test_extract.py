@@ -169,3 +169,16 @@ def test_a_pdf_missing_only_its_end_marker_is_read_but_sent_to_review(three_page
     parsed = parse_rap_sheet(result, "cut.pdf")
     assert parsed.status == "ok" and parsed.needs_review
     assert any("truncated" in w.message and w.affects_eligibility for w in parsed.warnings)
+
+
+def test_threads_extracting_at_once_read_what_one_thread_reads(three_page_pdf):
+    # PDFium is not thread-safe: a worker on the thread pool once crashed with two sheets in it at
+    # once. Extraction now takes turns inside PDFium; every thread still reads the same lines.
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = three_page_pdf[1].read_bytes()
+    expected = [line.text for line in extract_pdf(data, engine="pdfium").lines]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: [line.text for line in extract_pdf(data, engine="pdfium").lines],
+                                range(40)))
+    assert all(result == expected for result in results)
