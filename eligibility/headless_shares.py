@@ -96,14 +96,14 @@ class ShareWriter(io.RawIOBase):
         super().close()
 
     def write(self, data) -> int:
-        data = bytes(data)
-        self.length += len(data)
+        size = len(data)  # ``data`` is a view of the buffer above: copied only when it is held
+        self.length += size
         if self.position == UNKNOWN and not self._place():
-            self._hold(data)
-            return len(data)
+            self._hold(bytes(data))
+            return size
         _pwrite_all(self.output.fd, data, self.position)
-        self.position += len(data)
-        return len(data)
+        self.position += size
+        return size
 
     def _place(self) -> bool:
         """If the share's start is now known, write what was held there; True when placed."""
