@@ -41,7 +41,7 @@ from .impact import ImpactSummary
 GC_EVERY = 2000
 # Chunks per process: more chunks let the parent append finished shares while later chunks are
 # evaluated, and even out the processes' finishing times; each chunk costs a little setup.
-CHUNKS_PER_WORKER = 8
+CHUNKS_PER_WORKER = 16
 # A chunk smaller than this is not worth a task of its own.
 MIN_CHUNK_BYTES = 4 * 1024 * 1024
 
@@ -144,9 +144,13 @@ def _write_joined(chunk: Chunk, routed: dict[int, list[str]]) -> None:
 
 
 def plan(path: Path, workers: int) -> list[Chunk]:
+    """The chunks, the first ``workers - 1`` of them smaller (1/N, 2/N... of the others): the
+    processes then finish their chunks at staggered times, so a chunk's start in the outputs is
+    known about halfway through it, not at its end (see :mod:`.headless_shares`)."""
     size = path.stat().st_size
     wanted = max(workers, min(workers * CHUNKS_PER_WORKER, size // MIN_CHUNK_BYTES))
-    return plan_chunks(path, wanted)
+    sizes = [(number + 1) / workers if number < workers - 1 else 1.0 for number in range(wanted)]
+    return plan_chunks(path, wanted, sizes=sizes)
 
 
 def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, person_summary: bool,

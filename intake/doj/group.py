@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -553,8 +554,9 @@ class Chunk:
     width: int  # the layout found at the start of the file (94 or 95)
 
 
-def plan_chunks(path: str | os.PathLike[str], parts: int) -> list[Chunk]:
-    """Cut the file into about ``parts`` byte ranges, each starting where a subject starts.
+def plan_chunks(path: str | os.PathLike[str], parts: int, *, sizes: list[float] | None = None) -> list[Chunk]:
+    """Cut the file into about ``parts`` byte ranges, each starting where a subject starts;
+    ``sizes`` (one weight per part) makes them unequal, equal by default.
 
     For multiprocessing: build the :class:`SubjectIndex` once (``scan_subjects(path)``, or in
     parallel with ``merge_indexes([scan_subjects(path, chunk=c) for c in chunks])``), then each
@@ -568,10 +570,12 @@ def plan_chunks(path: str | os.PathLike[str], parts: int) -> list[Chunk]:
     for _ in probe:
         break
     width = probe.counts.width
+    weights = sizes if sizes is not None else [1.0] * max(parts, 1)
+    total, ends = sum(weights), list(itertools.accumulate(weights))
     cuts = [0]
     with open(path, "rb") as handle:
-        for part in range(1, max(parts, 1)):
-            cut = _next_subject_start(handle, max(size * part // parts, cuts[-1]), width, size)
+        for part in range(1, len(weights)):
+            cut = _next_subject_start(handle, max(int(size * ends[part - 1] / total), cuts[-1]), width, size)
             if cut is not None and cut > cuts[-1]:
                 cuts.append(cut)
         chunks = []

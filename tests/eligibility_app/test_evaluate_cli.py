@@ -79,7 +79,7 @@ def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, mo
         source.write_text("".join(lines[:5] + lines[7:] + lines[5:7]))
     monkeypatch.setattr(headless, "PARALLEL_MIN_BYTES", 0)
     # Many small chunks, as a county's file has: shares are appended while later chunks run.
-    monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 32 * 1024)
+    monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 16 * 1024)
     assert len(headless_parallel.plan(source, 2)) == 2 * headless_parallel.CHUNKS_PER_WORKER
     outputs = {}
     for workers in ("1", "2"):
