@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import orjson
 
@@ -110,19 +111,24 @@ def _csv_value(value):
 
 
 class RowWriter:
-    def __init__(self, out: TextIO, fmt: str, keys: list[str]):
+    """Rows to ``out``: a text stream, or for ``jsonl`` also a binary one, which takes orjson's
+    bytes as they are (``evaluate --workers`` writes gigabytes of them)."""
+
+    def __init__(self, out: TextIO | BinaryIO, fmt: str, keys: list[str]):
         self.out = out
         self.fmt = fmt
         self.keys = keys
         self.csv = None
         self.rows = 0
+        self.binary = not isinstance(out, io.TextIOBase)
 
     def write(self, row: dict) -> None:
         self.rows += 1
         if self.fmt == "jsonl":
             # orjson writes exactly what json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             # writes for these rows (strings, numbers, booleans, lists, null), six times faster.
-            self.out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE).decode())
+            line = orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+            self.out.write(line if self.binary else line.decode())
             return
         if self.csv is None:
             extra = [k for k in row if k not in self.keys]

@@ -95,8 +95,9 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
                       suffix=f".part{chunk.number}", hashed=job.person_summary, files=joined_files)
     keys = SUMMARY_KEYS if job.person_summary else CONTRACT_KEYS
     rows_raw = None
-    if job.rows is not None:
-        handle, rows_raw = job.rows.text_writer(chunk.number)
+    if job.rows is not None:  # JSON lines: orjson's bytes go to the share as they are
+        rows_raw = job.rows.writer(chunk.number)
+        handle = io.BufferedWriter(rows_raw, 1 << 20)
     else:
         handle = open(job.work / f"rows-{chunk.number}", "w", newline="", buffering=1 << 20)  # noqa: SIM115
     # Subjects split across the file are rebuilt by chunk 0 alone, after every other subject: their
