@@ -1,11 +1,11 @@
 """``evaluate`` of a large DOJ file on every core: a pool of processes working through chunks of it.
 
-The file is cut (at subject boundaries) into several chunks per process. Each chunk's process
-indexes it, evaluates its persons and writes the chunk's share of every output to files of its
-own. The parent appends the shares in file order, in the kernel (they add up to gigabytes), as
-soon as a chunk and every chunk before it are done: appending overlaps the evaluation of later
-chunks instead of following it, and the processes finish close together. The output is the same
-as one process would write.
+The file is cut (at subject boundaries) into many chunks, the first few smaller so that the
+processes finish theirs at staggered times (:func:`plan`). Each chunk is indexed, then evaluated,
+and writes its share of the results files and of the JSON rows straight into place, once the shares
+before it are done (:mod:`.headless_shares`); outputs that cannot be written at an offset (a pipe,
+CSV rows with their one header) get share files, which the parent appends in file order as soon as
+a chunk and every chunk before it are done. The output is the same as one process would write.
 
 In the rare file where a subject's rows are split across chunks, the joined results files need
 every chunk's determination columns first: then the chunks are evaluated, the columns of lines that
@@ -39,8 +39,8 @@ from .impact import ImpactSummary
 
 # Persons between two garbage-collector passes in a chunk.
 GC_EVERY = 2000
-# Chunks per process: more chunks let the parent append finished shares while later chunks are
-# evaluated, and even out the processes' finishing times; each chunk costs a little setup.
+# Chunks per process: smaller chunks keep less of a share waiting in memory for its place and even
+# out the processes' finishing times; each chunk costs a little setup.
 CHUNKS_PER_WORKER = 16
 # A chunk smaller than this is not worth a task of its own.
 MIN_CHUNK_BYTES = 4 * 1024 * 1024

@@ -37,8 +37,6 @@ class SharedOutput:
         # ends[k]: the offset where share k ends, once known. Aligned 64-bit stores: a reader in
         # another process sees the old value or the new one, never a mix.
         self.ends = multiprocessing.RawArray("q", [UNKNOWN] * parts)
-        # Shares whose task ended before their start was known: (length, spill file) for the parent.
-        self.pending: dict[int, tuple[int, str]] = {}
 
     def start_of(self, part: int) -> int:
         return self.base if part == 0 else self.ends[part - 1]
