@@ -142,3 +142,22 @@ def test_a_large_file_after_a_small_one_lands_after_its_rows_in_the_same_output(
     assert outputs["1"] == outputs["2"]
     sources = [json.loads(line)["source"] for line in outputs["2"].splitlines()]
     assert sources == sorted(sources, key=["bad.csv", "county.csv", "no_headers.csv"].index)
+
+
+def test_standard_output_appended_to_a_file_gets_the_rows_in_order(tmp_path):
+    # `evaluate ... >> rows.jsonl`: the kernel ignores write offsets on a file opened for appending;
+    # the rows must still follow what was there, in the order one process writes them.
+    source = tmp_path / "county.csv"
+    generate_doj_file(source, rows=16000, seed=12)
+    assert source.stat().st_size >= headless.PARALLEL_MIN_BYTES
+    written = {}
+    for workers in ("1", "2"):
+        target = tmp_path / f"rows-{workers}.jsonl"
+        target.write_bytes(b"already here\n")
+        with open(target, "ab") as handle:
+            subprocess.run([sys.executable, "manage.py", "evaluate", str(source), "--as-of", "2026-01-15",
+                            "--county", "San Joaquin", "--workers", workers],
+                           cwd=ROOT, stdout=handle, check=True, timeout=300)
+        written[workers] = target.read_bytes()
+    assert written["1"].startswith(b"already here\n{")
+    assert written["1"] == written["2"]
