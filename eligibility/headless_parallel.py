@@ -88,11 +88,10 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
 
     joined_files, joined_raw = None, []
-    if job.joined is not None and not index.split:
-        joined_files, joined_raw = map(list, zip(*(shared.text_writer(chunk.number) for shared in job.joined),
-                                                 strict=True))
+    if job.joined is not None and not index.split:  # else the second round writes them
+        joined_files, joined_raw = _joined_writers(job, chunk)
     run = ResultsPass(job.path, job.export, job.policy, job.as_of, chunk=chunk, index=index,
-                      suffix=f".part{chunk.number}", hashed=job.person_summary, files=joined_files)
+                      hashed=job.person_summary, files=joined_files)
     keys = SUMMARY_KEYS if job.person_summary else CONTRACT_KEYS
     rows_raw = None
     if job.rows is not None:  # JSON lines: orjson's bytes go to the share as they are
@@ -131,7 +130,7 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
     return run.summary, tallies, foreign, left
 
 
-def _write_joined(chunk: Chunk, routed: dict[int, list[str]]) -> None:
+def _write_joined(chunk: Chunk, routed: dict[int, list[str]]):
     """Second round: the joined rows of one chunk's byte range, with the columns other chunks routed here."""
     job = _JOB
     columns_file = job.work / f"columns-{chunk.number}"
@@ -141,7 +140,15 @@ def _write_joined(chunk: Chunk, routed: dict[int, list[str]]) -> None:
             by_line = pickle.load(handle)
     for line, columns in routed.items():
         by_line.setdefault(line, []).extend(columns)
-    write_joined_rows(job.path, job.export, by_line, chunk=chunk, suffix=f".part{chunk.number}")
+    files, raws = _joined_writers(job, chunk)
+    write_joined_rows(job.path, None, by_line, chunk=chunk, files=files)
+    return [raw.left for raw in raws]
+
+
+def _joined_writers(job: _Job, chunk: Chunk):
+    """The chunk's shares of the three joined files, open as text, and their raw writers."""
+    pairs = [shared.text_writer(chunk.number) for shared in job.joined]
+    return [text for text, _ in pairs], [raw for _, raw in pairs]
 
 
 def plan(path: Path, workers: int) -> list[Chunk]:
@@ -200,10 +207,9 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
             else:
                 rows_out.append(work / f"rows-{chunk.number}")
         if two_rounds:
-            list(pool.map(_write_joined, chunks, routed))
-            joined_out = _JoinedAppender(export_dir)
-            for chunk in chunks:
-                joined_out.append(chunk)
+            for chunk, joined_left in zip(chunks, pool.map(_write_joined, chunks, routed), strict=True):
+                for shared, left in zip(joined_shared, joined_left, strict=True):
+                    shared.settle(chunk.number, left)
         pool.shutdown()
         if rows_shared is not None:
             out.seek(rows_shared.end)
@@ -222,9 +228,6 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
         for fd in descriptors:
             os.close(fd)
         shutil.rmtree(work, ignore_errors=True)
-        if export_dir is not None:
-            for leftover in export_dir.glob("*.part[0-9]*"):
-                leftover.unlink(missing_ok=True)
 
 
 def _positional(out) -> int | None:
@@ -238,25 +241,6 @@ def _positional(out) -> int | None:
             else None
     except (AttributeError, OSError, ValueError):
         return None
-
-
-class _JoinedAppender:
-    """The three joined results files, grown chunk by chunk: chunk 0's share (with the headers)
-    becomes the file, later shares are appended to it."""
-
-    def __init__(self, export_dir: Path):
-        self.export_dir = export_dir
-
-    def append(self, chunk: Chunk) -> None:
-        for name in JOINED_FILES:
-            share = self.export_dir / f"{name}.part{chunk.number}"
-            final = self.export_dir / name
-            if chunk.number == 0:
-                os.replace(share, final)
-                continue
-            with open(final, "ab") as target:
-                _Appender(target).append(share)
-            share.unlink()
 
 
 class _Appender:

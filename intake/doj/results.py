@@ -256,15 +256,17 @@ def write_results(path: str | os.PathLike, out_dir: str | os.PathLike, policy: P
 JOINED_FILES = ("results_all_rows.csv", "results_condensed.csv", "results_determinations_only.csv")
 
 
-def write_joined_rows(path: Path, out: Path, by_line: dict[int, list[str]], *, chunk=None, suffix: str = "") -> None:
+def write_joined_rows(path: Path, out: Path | None, by_line: dict[int, list[str]], *, chunk=None, suffix: str = "",
+                      files: list[TextIO] | None = None) -> None:
     """The second pass: stream the file (or ``chunk`` of it) again and join each line to its
-    determination columns, into files named with ``suffix`` (only the first chunk's have headers)."""
+    determination columns, into files named with ``suffix`` in ``out`` or into the open ``files``
+    (see :class:`JoinedRows`); only the first chunk's have headers."""
     if chunk is None:
         reader = DojReader(path)
     else:
         reader = DojReader(path, byte_range=(chunk.start, chunk.end, chunk.first_line),
                            width=chunk.width if chunk.number else None)
-    with JoinedRows(out, suffix=suffix, header=chunk is None or chunk.number == 0) as joined:
+    with JoinedRows(out, suffix=suffix, header=chunk is None or chunk.number == 0, files=files) as joined:
         results = iter(reader)
         while batch := list(islice(results, 2000)):
             joined.add_all(batch, by_line)
