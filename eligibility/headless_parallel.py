@@ -36,6 +36,7 @@ from intake.doj.results import JOINED_FILES, ResultsPass, write_joined_rows, wri
 from .engine.output import determination_rows, person_summary_row
 from .headless_shares import SharedOutput
 from .impact import ImpactSummary
+from .output_files import create_output
 
 # Persons between two garbage-collector passes in a chunk.
 GC_EVERY = 2000
@@ -172,8 +173,7 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
     joined_shared = rows_shared = None
     if export_dir is not None:
         export_dir.mkdir(parents=True, exist_ok=True)
-        descriptors = [os.open(export_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-                       for name in JOINED_FILES]
+        descriptors = [create_output(export_dir / name) for name in JOINED_FILES]
         joined_shared = [SharedOutput(fd, 0, len(chunks), work) for fd in descriptors]
     out_fd = _positional(out)
     if out_fd is not None and fmt == "jsonl":  # a CSV has one header, written by whichever chunk has rows first

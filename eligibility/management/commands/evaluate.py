@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from eligibility.headless import evaluate_paths, load_policy
+from eligibility.output_files import create_output
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}")
-        out = sys.stdout if options["output"] == "-" else open(options["output"], "w", newline="")  # noqa: SIM115
+        out = sys.stdout if options["output"] == "-" else open(create_output(options["output"]), "w", newline="")  # noqa: SIM115
         try:
             reports = evaluate_paths(paths, policy, as_of, fmt=options["format"], out=out,
                                      person_summary=options["person_summary"], err=sys.stderr,
