@@ -32,16 +32,13 @@ def test_an_old_file_is_replaced_by_a_new_one_with_its_mode(tmp_path, large):
     path.write_text("old results\n" * 100)
     path.chmod(0o640)
     before = path.stat()
-    reader = open(path)  # someone still reading the old results keeps reading them
-    try:
+    with open(path) as reader:  # someone still reading the old results keeps reading them
         _write(create_output(path), "new\n")
         assert path.read_text() == "new\n"
         after = path.stat()
         assert after.st_ino != before.st_ino
         assert stat.S_IMODE(after.st_mode) == 0o640
         assert reader.readline() == "old results\n"
-    finally:
-        reader.close()
 
 
 def test_a_small_old_file_is_truncated_in_place(tmp_path):
