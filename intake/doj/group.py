@@ -73,6 +73,7 @@ from .normalize import (
     cii_of,
     event_kind,
     merge_row,
+    new_cycle,
     parse_date,
 )
 from .reader import (
@@ -179,13 +180,17 @@ class SubjectIndex:
     runs: dict[bytes, list[tuple[int, int, int]]] | None = field(default=None, repr=False)
 
 
-_new = object.__new__
-# SourceRef is frozen: its slots are filled through their descriptors, which skips both the
-# dataclass __init__ and object.__setattr__'s attribute lookup (a row each).
-_set_source = SourceRef.source.__set__  # type: ignore[attr-defined]
-_set_line = SourceRef.line.__set__  # type: ignore[attr-defined]
-_set_page = SourceRef.page.__set__  # type: ignore[attr-defined]
-_set_text = SourceRef.text.__set__  # type: ignore[attr-defined]
+class _SourceRefDraft:
+    """A row's :class:`SourceRef` while it is filled in: the same slots, writable.
+
+    SourceRef is frozen, so its four slots can only be set through their descriptors' ``__set__``
+    (a call each, 3,600 instructions a row in all) or its __init__ (twice that). A draft takes
+    plain slot stores and then becomes a SourceRef by ``__class__`` assignment, which CPython
+    allows only between identical layouts (it raises TypeError otherwise): 1,700 instructions.
+    """
+
+    __slots__ = SourceRef.__slots__
+
 
 # Enum members as plain names: ``EventKind.COURT`` goes through EnumType.__getattr__ on Python
 # 3.11 and costs as much as a small function call, on paths run for every row and count.
@@ -194,14 +199,21 @@ _DECEASED = EventKind.DECEASED
 _CONVICTED = DispositionKind.CONVICTED
 
 
+# The quote as a byte value: ``34 in line`` is a memchr, while ``b'"' in line`` first tries the
+# bytes as an integer and builds (and drops) a TypeError.
+_QUOTE = ord('"')
+
+
 def _subject_of(raw: bytes) -> tuple[bytes | None, bytes | None]:
     """SUBJECT_ID as bytes, cut out without decoding: the index pass runs on every line.
 
-    Also returns the line's *run marker*, ``b",STATUS,SUBJECT_ID,"`` as it stands after the first
-    comma, when the first three fields are plain (no quote): a later line that starts with no
-    quote and holds the same bytes after its first comma has the same SUBJECT_ID, which is all
-    the index pass needs to know of most lines. ``None`` when the line gives no safe marker.
-    A line that is not valid CSV gives no subject (``None``): the reader rejects it.
+    Also returns the line's *run marker*: its text after the first comma up to the separator
+    ending SUBJECT_ID (``b"STATUS,SUBJECT_ID,"``), or further, through the next field when that
+    is a whole quoted field (``b'...,"LAST,FIRST",'``, the name), when the first three fields are
+    plain (no quote). A later line whose first field holds no quote and whose text after its first
+    comma starts with the marker has the same SUBJECT_ID, and the quotes of its marker part are
+    paired: that is all the index pass needs to know of most lines. ``None`` when the line gives
+    no safe marker. A line that is not valid CSV gives no subject (``None``): the reader rejects it.
     """
     first = raw.find(b",")
     second = raw.find(b",", first + 1) if first >= 0 else -1
@@ -217,7 +229,15 @@ def _subject_of(raw: bytes) -> tuple[bytes | None, bytes | None]:
         return (fields[SUBJECT_ID].encode("latin-1").strip() if len(fields) > SUBJECT_ID else b""), None
     if third < 0:
         return raw[second + 1:].strip(), None
-    return raw[second + 1:third].strip(), raw[first:third + 1]
+    marker_end = third + 1
+    opening = raw.find(b'"', third)
+    if opening >= 0 and raw[opening - 1] == 44:  # a quote that opens a field (after a comma)
+        closing = raw.find(b'"', opening + 1)
+        # A quote followed by a comma closes the field (a doubled quote would be followed by a
+        # quote), and the comma is the separator after it.
+        if closing > 0 and raw[closing + 1:closing + 2] == b",":
+            marker_end = closing + 2
+    return raw[second + 1:third].strip(), raw[first + 1:marker_end]
 
 
 def _as_text(subject: bytes) -> str:
@@ -245,6 +265,7 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
     end = chunk.end if chunk is not None else None
     line = chunk.first_line - 1 if chunk is not None else 0
     marker = None  # the current run's marker (see _subject_of)
+    marker_length = 0
     with open(path, "rb", buffering=1 << 20) as handle:
         handle.seek(offset)
         readline = handle.readline
@@ -258,12 +279,15 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
             offset += len(raw)
             line += 1
             first_line = line
-            if not raw.count(b'"') & 1:
-                # Most lines continue the run: same bytes from the first comma to the third, and
-                # no quote opening the first field to move that comma.
-                if marker is not None and raw[0] != 34 and raw.startswith(marker, raw.find(b",")):
-                    continue
-            else:
+            if marker is not None:
+                # Most lines continue the run: a first field without quotes, then the run's marker,
+                # then a text with an even number of quotes (nearly always none).
+                head, _, tail = raw.partition(b",")
+                if tail[:marker_length] == marker and _QUOTE not in head:
+                    rest = tail[marker_length:]
+                    if _QUOTE not in rest or not rest.count(b'"') & 1:
+                        continue
+            if raw.count(b'"') & 1:
                 record, closed, taken = raw, False, 0
                 while taken < MAX_RECORD_LINES and len(record) < MAX_RECORD_BYTES:
                     more = readline()
@@ -284,6 +308,7 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
             if raw.isspace():
                 continue
             subject, marker = _subject_of(raw)
+            marker_length = len(marker) if marker is not None else 0
             if subject is None:
                 continue
             if subject != current:
@@ -385,12 +410,13 @@ class PersonBuilder:
         dob = f[PRI_DOB]
         if dob != self._last_dob:
             self._dob(dob, row)
-        # SourceRef(source, line, None, RECORD_ID) without the frozen dataclass's slower __init__.
-        ref = _new(SourceRef)
-        _set_source(ref, self.source)
-        _set_line(ref, row.line_number)
-        _set_page(ref, None)
-        _set_text(ref, f[RECORD_ID].strip())
+        # SourceRef(source, line, None, RECORD_ID), see _SourceRefDraft.
+        ref = _SourceRefDraft()
+        ref.source = self.source
+        ref.line = row.line_number
+        ref.page = None
+        ref.text = f[RECORD_ID].strip()
+        ref.__class__ = SourceRef
         cnt = f[CNT_ORDER].strip()
         key = (f[CYC_ORDER], f[STP_ORDER], f[STP_EVENT_DATE], f[STP_TYPE_DESCR], cnt[:6])
         if key == self._last_key:
@@ -473,7 +499,7 @@ class PersonBuilder:
             self.person.deceased = True
         cycle = self.cycles.get(cycle_number)
         if cycle is None:
-            cycle = self.cycles[cycle_number] = Cycle(self._cycle_date(f[CYC_DATE], ref), [], cycle_number)
+            cycle = self.cycles[cycle_number] = new_cycle(self._cycle_date(f[CYC_DATE], ref), cycle_number)
         cycle.events.append(event)
         events[key] = events[normalized] = event
         self.event_order[id(event)] = (step, len(self.event_order))
@@ -496,7 +522,8 @@ class PersonBuilder:
         for number in sorted(self.cycles):
             cycle = self.cycles[number]
             # Steps in STP_ORDER, then in order of appearance (stable for files without it).
-            cycle.events.sort(key=lambda e: order[id(e)])
+            if len(cycle.events) > 1:
+                cycle.events.sort(key=lambda e: order[id(e)])
             if cycle.date is None:
                 dates = [e.date for e in cycle.events if e.date is not None]
                 cycle.date = min(dates) if dates else None
@@ -524,20 +551,25 @@ class _Run:
     def item(self, builder: PersonBuilder, subject: str, regrouped: bool = False) -> PersonBatchItem:
         person = builder.finish()
         stats = self.stats
-        sections = stats.conviction_sections
         stats.persons += 1
-        stats.cycles += len(person.cycles)
+        # The person holds each cycle, event and count the builder made, once.
+        stats.cycles += len(builder.cycles)
+        stats.events += len(builder.event_order)
+        stats.counts += len(builder.counts)
+        convicted = []
         for cycle in person.cycles:
-            stats.events += len(cycle.events)
             for event in cycle.events:
-                stats.counts += len(event.counts)
                 if event.kind is _COURT:
                     for count in event.counts:
                         for disposition in count.dispositions:
                             if disposition.kind is _CONVICTED:
-                                stats.convictions += 1
-                                sections[count.code_section] += 1
+                                convicted.append(count.code_section)
                                 break
+        if convicted:
+            stats.convictions += len(convicted)
+            # update() hashes each section once, ``conviction_sections[s] += 1`` twice; a CodeSection's
+            # hash is the dataclass's, in Python.
+            stats.conviction_sections.update(convicted)
         if person.cii:
             _note_cii(stats, person.cii, subject)
         return PersonBatchItem(person, subject, builder.rows, builder.first_line, regrouped)
@@ -656,13 +688,18 @@ def iter_persons(path: str | os.PathLike[str], *, stats: FileStats | None = None
     normalize_rejected = 0
 
     record = journal.append if journal is not None else None
+    subject_field = subject = None
     for result in reader:
         if record is not None:
             record(result)
         if type(result) is RowError:
             run.error(result)
             continue
-        subject = result.fields[SUBJECT_ID].strip()
+        # A subject's rows repeat its SUBJECT_ID (as one string, when the reader shares it): it is
+        # stripped only when the field changes.
+        if result.fields[SUBJECT_ID] != subject_field:
+            subject_field = result.fields[SUBJECT_ID]
+            subject = subject_field.strip()
         if subject != current:
             if builder is not None:
                 emitted.add(current)

@@ -23,9 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eligibility.engine.code_section import Charge, is_see_comment, parse_charge, parse_comment_charge
+from eligibility.engine.code_section import (
+    Charge,
+    CodeSection,
+    is_see_comment,
+    parse_charge,
+    parse_comment_charge,
+)
 from eligibility.engine.record import (
     Count,
+    Cycle,
     Disposition,
     DispositionKind,
     Event,
@@ -337,13 +344,80 @@ def cii_of(fields: list[str]) -> str:
     return fields[CII_NUMBER].strip() or fields[REQ_CII_NUMBER].strip()
 
 
+# The record objects built once per count, event or disposition are filled slot by slot. Calling
+# the dataclass goes through type() and its __init__ in a frame of its own: about 1,300 more
+# instructions per object than these plain calls. Every field is set here; the test in
+# tests/intake/doj/test_record_layout.py checks each result against the dataclass's own.
+_new = object.__new__
+
+
+def new_count(number: int, case_number: str, code_section: CodeSection | None, attempted: bool,
+              description: str, charge_text: str, toc: Level, ref: SourceRef) -> Count:
+    """``Count(number, case_number, code_section, attempted, description, charge_text, toc, refs=[ref])``."""
+    count = _new(Count)
+    count.number = number
+    count.case_number = case_number
+    count.code_section = code_section
+    count.attempted = attempted
+    count.description = description
+    count.charge_text = charge_text
+    count.toc = toc
+    count.dispositions = []
+    count.flags = []
+    count.refs = [ref]
+    count.warnings = []
+    count.quantity_grams = None
+    count.plant_count = None
+    count.value_dollars = None
+    count.offense_date = None
+    return count
+
+
+def new_disposition(kind: DispositionKind, date: dt.date | None, raw: str, level: Level,
+                    ref: SourceRef) -> Disposition:
+    """``Disposition(kind, date, raw, level, refs=[ref])``."""
+    disposition = _new(Disposition)
+    disposition.kind = kind
+    disposition.date = date
+    disposition.raw = raw
+    disposition.level = level
+    disposition.sentence = []
+    disposition.statute = ""
+    disposition.refs = [ref]
+    return disposition
+
+
+def new_event(kind: EventKind, date: dt.date | None, agency: str, county: str, custody_kind: str) -> Event:
+    """``Event(kind, date, agency, county, custody_kind=custody_kind)``."""
+    event = _new(Event)
+    event.kind = kind
+    event.date = date
+    event.agency = agency
+    event.county = county
+    event.name_code = ""
+    event.counts = []
+    event.refs = []
+    event.warnings = []
+    event.custody_kind = custody_kind
+    event.registration = None
+    return event
+
+
+def new_cycle(date: dt.date | None, number: int) -> Cycle:
+    """``Cycle(date, [], number)``."""
+    cycle = _new(Cycle)
+    cycle.date = date
+    cycle.events = []
+    cycle.number = number
+    return cycle
+
+
 def build_event(fields: list[str], kind: EventKind, date: dt.date | None) -> Event:
     custody_kind = ""
     if kind is _CUSTODY:
         custody_kind = (fields[STP_TYPE_DESCR].strip() or fields[STP_TYPE_CODE].strip()).upper()
-    # Every field positional: the default factories and keyword parsing show once per event.
-    return Event(kind, date, fields[STP_ORI_DESCR].strip(), fields[STP_ORI_CNTY_NAME].strip().upper(), "",
-                 [], [], [], custody_kind, None)
+    return new_event(kind, date, fields[STP_ORI_DESCR].strip(), fields[STP_ORI_CNTY_NAME].strip().upper(),
+                     custody_kind)
 
 
 def build_count(fields: list[str], number: int, ref: SourceRef, event: Event) -> Count:
@@ -357,12 +431,11 @@ def build_count(fields: list[str], number: int, ref: SourceRef, event: Event) ->
     else:
         charge, charge_text = found
     toc = _level_cache.get(fields[OFFENSE_TOC]) or level_of(fields[OFFENSE_TOC])
-    # Positional: this runs once per count, and keyword parsing shows in the benchmark.
     if charge is not None:
-        count = Count(number, fields[FE_NUM_CRT_CASE].strip(), charge.code_section, charge.attempted,
-                      charge.description, charge_text, toc, [], [], [ref])
+        count = new_count(number, fields[FE_NUM_CRT_CASE].strip(), charge.code_section, charge.attempted,
+                          charge.description, charge_text, toc, ref)
     else:
-        count = Count(number, fields[FE_NUM_CRT_CASE].strip(), None, False, "", charge_text, toc, [], [], [ref])
+        count = new_count(number, fields[FE_NUM_CRT_CASE].strip(), None, False, "", charge_text, toc, ref)
         if charge_text:
             count.warnings.append(ParseWarning(f"offense not recognized as a code section: {charge_text!r}", ref))
         elif event.kind is _COURT:
@@ -442,11 +515,11 @@ def _add_row(count: Count, fields: list[str], ref: SourceRef, event: Event, firs
             count.warnings.append(ParseWarning(problem, ref))
         if kind is _CONVICTED:
             level = _level_cache.get(fields[CONV_STAT_DESCR]) or level_of(fields[CONV_STAT_DESCR])
-            disposition = Disposition(kind, date, raw, level, [], "", [ref])
+            disposition = new_disposition(kind, date, raw, level, ref)
             if fields[CONV_OFFENSE_DESCR] or fields[DISP_OFFENSE_DESCR]:
                 _amended_offense(count, fields, ref)
         else:
-            disposition = Disposition(kind, date, raw, _UNKNOWN_LEVEL, [], "", [ref])
+            disposition = new_disposition(kind, date, raw, _UNKNOWN_LEVEL, ref)
         count.dispositions.append(disposition)
     elif not first:
         disposition.refs.append(ref)

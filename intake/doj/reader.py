@@ -26,6 +26,9 @@ Decisions a reviewer should know about (each is tested in ``tests/intake/doj/tes
 * **Fields** are cut with ``str.split`` when a line is plain or its quoted fields are whole
   fields (``"DOE,JANE"``), which gives what ``csv`` gives at a fraction of the cost; every other
   line (doubled quotes, quoted newlines, stray carriage returns) is read by ``csv`` itself.
+  A line that repeats the previous subject's columns 1 to CYC_SEG_SEP byte for byte (the rest of
+  a subject's rows) takes that row's field strings for them and cuts only the rest
+  (:func:`_subject_segment`).
 * **Quotes.** A quoted field may hold commas and newlines; a record then spans several physical
   lines and is reported at its first line. An opening quote that does not close within
   :data:`MAX_RECORD_LINES` lines (or by end of file) rejects only its first line, and reading
@@ -45,6 +48,7 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import BinaryIO
 
 from .columns import (
@@ -54,6 +58,7 @@ from .columns import (
     COMMENT_TEXT,
     CONV_OFFENSE_DESCR,
     CYC_AGE,
+    CYC_SEG_SEP,
     DISP_DATE,
     DISP_DESCR,
     DISP_OFFENSE_DESCR,
@@ -193,6 +198,30 @@ def _split_quoted(parts: list[str]) -> list[str] | None:
     return fields
 
 
+# Columns 1 to CYC_SEG_SEP are the subject's segments (status, ID, request, names, DOB, race...):
+# every row of a subject repeats them, in the same bytes. A line that holds the previous subject
+# segment's text right after its RECORD_ID takes that segment's field strings as they are: about
+# 35 fields (and the quoted name) not cut again, and strings whose hashes are already computed.
+_SUBJECT_END = CYC_SEG_SEP + 1
+# csv's own encoding of fields: ``writerow`` returns what ``write`` returns, here the line itself.
+_ENCODER = csv.writer(SimpleNamespace(write=str), lineterminator=",")
+
+
+def _subject_segment(fields: list[str], line: str) -> tuple[str, list[str]] | None:
+    """The text after ``line``'s first comma through the comma ending CYC_SEG_SEP, and the fields
+    up to there (index 0 stands for each row's own RECORD_ID), for the lines that follow; ``None``
+    when ``line`` does not hold csv's encoding of those fields there (a field quoted where csv
+    would not quote it), as the subject's next lines then will not either.
+
+    Why reuse is exact: csv's encoding of fields reads back as those fields, and csv reads a field
+    from the text that follows a separator alone. The reader takes the fields only for a line
+    whose RECORD_ID and text after the segment hold no quote, and which holds no carriage return:
+    ``str.split`` cuts those parts as csv does.
+    """
+    text = _ENCODER.writerow(fields[1:_SUBJECT_END])
+    return (text, fields[:_SUBJECT_END]) if line.startswith(text, line.find(",") + 1) else None
+
+
 _LATIN1_FOR_SURROGATE = {0xDC80 + i: 0x80 + i for i in range(128)}
 
 
@@ -285,38 +314,44 @@ class DojReader:
         self._fixed_width = width is not None or (byte_range is not None and byte_range[0] > 0)
 
     def __iter__(self) -> Iterator[RowResult]:
-        if isinstance(self.source, str | os.PathLike):
-            with open(self.source, "rb", buffering=1 << 20) as handle:
-                yield from self._read(handle)
-        else:
-            yield from self._read(self.source)
+        # The generator itself, not one delegating to it with ``yield from``: that layer would be
+        # resumed and suspended once more for every row.
+        return self._read()
 
-    def _read(self, handle: BinaryIO) -> Iterator[RowResult]:
+    def _read(self) -> Iterator[RowResult]:
+        source = self.source
+        owned = isinstance(source, str | os.PathLike)
+        handle: BinaryIO = open(source, "rb", buffering=1 << 20) if owned else source  # noqa: SIM115
         counts = self.counts
         feed = _Feed()
         reader = csv.reader(feed)
         field_limit = csv.field_size_limit()  # a longer line may hold a field csv refuses
-        if self.byte_range is not None:
-            offset, end, line_number = self.byte_range
-            handle.seek(offset)
-            line_number -= 1
-        else:
-            offset, end, line_number = 0, None, 0
-            try:
-                offset = handle.tell()
-            except (OSError, io.UnsupportedOperation):
-                offset = 0
-        readline = handle.readline
         pending: deque[tuple[bytes, int, int]] = deque()
         first = not self._fixed_width
         width = counts.width
         reject_all: str | None = None
+        # The last subject segment seen (see _subject_segment): its text, length and fields.
+        segment: str | None = None
+        segment_length = 0
+        segment_fields: list[str] = []
 
-        read_n = accepted_n = physical = 0
+        # Rows read, accepted, and accepted as usual rows; lines read (line_number - before).
+        read_n = accepted_n = usual = 0
+        before = line_number = self.byte_range[2] - 1 if self.byte_range is not None else 0
         try:
+            if self.byte_range is not None:
+                offset, end, _ = self.byte_range
+                handle.seek(offset)
+            else:
+                offset, end = 0, None
+                try:
+                    offset = handle.tell()
+                except (OSError, io.UnsupportedOperation):
+                    offset = 0
+            readline = handle.readline
             while True:
                 if pending:
-                    raw, start, line_number = pending.popleft()
+                    raw, start, first_line = pending.popleft()
                 else:
                     if end is not None and offset >= end:
                         break
@@ -326,8 +361,7 @@ class DojReader:
                     start = offset
                     offset += len(raw)
                     line_number += 1
-                    physical += 1
-                first_line = line_number
+                    first_line = line_number
                 notes: list[str] | None = None
                 try:
                     text = raw.decode()  # UTF-8, without looking the codec up by name
@@ -337,6 +371,34 @@ class DojReader:
                 if start == 0 and text.startswith("\ufeff"):
                     text = text[1:]  # Excel's UTF-8 byte-order mark would hide the header
                 stripped = text.rstrip("\r\n")
+                if segment is not None:
+                    # The usual row: the previous subject segment after its RECORD_ID (see
+                    # _subject_segment), plain fields after it, and the layout's width. partition
+                    # and a slice compare cost half of find and startswith, which parse their
+                    # arguments the slow way.
+                    record_id, _, tail = stripped.partition(",")
+                    if (tail[:segment_length] == segment and '"' not in record_id and "\r" not in stripped
+                            and len(stripped) <= field_limit):
+                        rest = tail[segment_length:]
+                        if '"' not in rest:
+                            fields = segment_fields + rest.split(",")
+                            if len(fields) == width and record_id != "RECORD_ID":
+                                fields[0] = record_id
+                                usual += 1
+                                if notes is not None:
+                                    counts.decoded_latin1 += 1
+                                    notes = [_place_note(note, fields) for note in notes]
+                                row = _new(Row)  # as below
+                                row.line_number = first_line
+                                row.fields = fields
+                                row.raw_line = stripped
+                                row.offset = start
+                                row.repair = ""
+                                row.notes = notes
+                                yield row
+                                continue
+                    # Any other line is read as it comes, below.
+
                 # Cut at the quotes once: it tells an open quoted field (an odd number of quotes)
                 # and serves the field split below.
                 parts: list[str] | None = stripped.split('"')
@@ -357,7 +419,6 @@ class DojReader:
                             if not nraw:
                                 break
                             line_number += 1
-                            physical += 1
                             nxt = (nraw, offset, line_number)
                             offset += len(nraw)
                         taken.append(nxt)
@@ -440,6 +501,11 @@ class DojReader:
                     continue
                 if n == width:
                     accepted_n += 1
+                    if parts is not None and n > _SUBJECT_END:
+                        found = _subject_segment(fields, stripped)
+                        if found is not None:
+                            segment, segment_fields = found
+                            segment_length = len(segment)
                     if notes is not None:
                         counts.decoded_latin1 += 1
                         notes = [_place_note(note, fields) for note in notes]
@@ -481,13 +547,15 @@ class DojReader:
         finally:
             # Kept in locals in the loop (attribute updates cost per row); published here, also
             # when the consumer stops early.
-            counts.read += read_n
-            counts.accepted += accepted_n
-            counts.physical_lines += physical
+            counts.read += read_n + usual
+            counts.accepted += accepted_n + usual
+            counts.physical_lines += line_number - before
+            if owned:
+                handle.close()
 
         if self.byte_range is None:
-            # Every line read, pending ones included, went through readline and ``physical``.
-            counts.file_problem = file_problem(physical > 0, counts.read, counts.accepted, counts.header)
+            # Every line read, pending ones included, went through readline and ``line_number``.
+            counts.file_problem = file_problem(line_number > before, counts.read, counts.accepted, counts.header)
 
     @staticmethod
     def _check_header(names: list[str]) -> tuple[str, str] | None:
