@@ -26,6 +26,8 @@ from .serialize import person_to_dict
 from .version import RULE_SET_VERSION
 
 LAWS = (prop64, prop47, pc17, pc1203_4, pc1203_425)
+# The laws' evaluate functions in LAWS order, bound once rather than looked up per count.
+_LAW64, _LAW47, _LAW17, _LAW1203_4, _LAW1203_425 = (law.evaluate for law in LAWS)
 
 
 def record_json(person: Person) -> bytes:
@@ -55,42 +57,55 @@ def evaluate_person(person: Person, policy: Policy, as_of: dt.date, *, hashed: b
     lists = offense_lists()
     facts = person_facts(person, as_of, policy.county, lists)
     ctx = Ctx(facts, policy, as_of, lists)
-    keyed: list[tuple[tuple[int, int, int], list[Determination]]] = []
-    after_levels: list[Level | None] = []
+    # (cycle, determinations of one count): each source below lists its counts in record order, and a
+    # cycle's counts come from one source only (convictions, or else arrests), so a stable sort on the
+    # cycle alone puts them in (cycle, event, count) order.
+    runs: list[tuple[int, list[Determination]]] = []
+    remaining = felony_remaining = False
     for info in facts.convictions:
-        found: list[Determination] = []
-        for law in LAWS:
-            found.extend(law.evaluate(info, ctx))
-        keyed.append(((info.key.cycle, info.key.event, info.key.count), found))
+        found = [*_LAW64(info, ctx), *_LAW47(info, ctx), *_LAW17(info, ctx), *_LAW1203_4(info, ctx),
+                 *_LAW1203_425(info, ctx)]
+        runs.append((info.key.cycle, found))
         level: Level | None = info.level
         for det in found:
-            if det.outcome == DISMISS:
+            outcome = det.outcome
+            if outcome == DISMISS:
                 level = None
                 break
-            if det.outcome == REDUCE and det.reduce_to is not None and level is not None \
+            if outcome == REDUCE and det.reduce_to is not None and level is not None \
                     and _RANK[det.reduce_to] < _RANK[level]:
                 level = det.reduce_to
-        after_levels.append(level)
-    for key, cycle, event, count in facts.arrest_only:
-        found = pc851_93.evaluate_arrest(key, cycle, event, count, ctx)
-        if found:
-            keyed.append(((key.cycle, key.event, key.count), found))
-    keyed.sort(key=itemgetter(0))
-    determinations = tuple(det for _, dets in keyed for det in dets)
-    remaining = [lvl for lvl in after_levels if lvl is not None]
+        if level is not None:
+            remaining = True
+            felony_remaining = felony_remaining or level in (FELONY, UNKNOWN_LEVEL)
+    arrest_only = facts.arrest_only
+    if arrest_only:
+        convicted = bool(runs)
+        for key, cycle, event, count in arrest_only:
+            found = pc851_93.evaluate_arrest(key, cycle, event, count, ctx)
+            if found:
+                runs.append((key.cycle, found))
+        if convicted:
+            runs.sort(key=itemgetter(0))
+    determinations: list[Determination] = []
+    for _, found in runs:
+        determinations += found
+    superstrikes = facts.superstrikes
+    # Positional, in field order: keyword arguments to a class call cost more than the object.
     return PersonResult(
-        person_key=person.person_key,
-        determinations=determinations,
-        registrant=facts.registrant,
-        superstrike_priors=tuple(p.text + ("" if p.certain else " (possible)") for p in facts.superstrikes),
-        currently_serving=facts.currently_serving,
-        under_supervision=facts.under_supervision,
-        pending_case=facts.pending_case,
-        deceased=facts.deceased,
-        no_felony_after_relief=all(lvl not in (FELONY, UNKNOWN_LEVEL) for lvl in remaining),
-        no_conviction_after_relief=not remaining,
-        rule_set_version=RULE_SET_VERSION,
-        policy_version=policy.version,
-        as_of=as_of,
-        input_hash=input_hash(person, policy, as_of, record=record) if hashed else "",
+        person.person_key,  # person_key
+        tuple(determinations),  # determinations
+        facts.registrant,  # registrant
+        tuple(p.text + ("" if p.certain else " (possible)") for p in superstrikes)
+        if superstrikes else (),  # superstrike_priors
+        bool(facts.serving),  # currently_serving: PersonFacts' properties, read without the calls
+        bool(facts.supervised),  # under_supervision
+        bool(facts.pending),  # pending_case
+        facts.deceased,  # deceased
+        not felony_remaining,  # no_felony_after_relief
+        not remaining,  # no_conviction_after_relief
+        RULE_SET_VERSION,  # rule_set_version
+        policy.version,  # policy_version
+        as_of,  # as_of
+        input_hash(person, policy, as_of, record=record) if hashed else "",  # input_hash
     )

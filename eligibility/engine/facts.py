@@ -27,8 +27,9 @@ from .record import (
     Person,
     RegistrationKind,
     SentenceKind,
+    add_term,
 )
-from .results import CountKey, Question
+from .results import CountKey, Question, new_count_key
 
 CUSTODY = frozenset({SentenceKind.PRISON, SentenceKind.JAIL, SentenceKind.COUNTY_JAIL_1170H, SentenceKind.CYA})
 AFTER_CUSTODY = frozenset({SentenceKind.PAROLE, SentenceKind.MANDATORY_SUPERVISION})
@@ -36,6 +37,7 @@ SUPERVISION = frozenset({SentenceKind.PROBATION, SentenceKind.PAROLE, SentenceKi
 REGISTRATION_OFFENSES = (CodeSection("PC", "290"), CodeSection("PC", "290.018"))
 _REGISTRATION_BASES = frozenset((s.code, s.section) for s in REGISTRATION_OFFENSES)
 UNKNOWN_END = dt.date.max  # a running sentence whose end the record does not give
+_new = object.__new__
 
 _DONE_KINDS = frozenset({DispositionKind.SET_ASIDE, DispositionKind.RELIEF_GRANTED, DispositionKind.SEALED,
                          DispositionKind.DISMISSED})
@@ -104,32 +106,41 @@ def _norm_statute(text: str) -> str:
     return " ".join(text.upper().replace("PC", " ").replace("HS", " ").split())
 
 
+_NO_SENTENCE = (False, frozenset(), None, None, None, False)
+
+
 def _sentence(parts, start: dt.date | None):
     if not parts or start is None:
-        return False, frozenset(), None, None, None, False
-    kinds = frozenset([p.kind for p in parts])
+        return _NO_SENTENCE
+    kinds = set()
     custody_end: dt.date | None = start
     probation_end: dt.date | None = None
     unknown = False
     split = False
+    after_custody = False
     for part in parts:
+        kind = part.kind
+        kinds.add(kind)
         if part.suspended:
             continue
-        if part.kind in CUSTODY:
-            end = part.end_date(start)
+        if kind in CUSTODY:
+            # SentencePart.end_date, without the extra call: no end without a length and a unit.
+            end = add_term(start, part.amount, part.unit) if part.amount is not None and part.unit else None
             if end is None:
                 unknown = True
             elif custody_end is None or end > custody_end:
                 custody_end = end
-        elif part.kind == _PROBATION:
-            end = part.end_date(start)
+        elif kind == _PROBATION:
+            end = add_term(start, part.amount, part.unit) if part.amount is not None and part.unit else None
             if end is None:
                 unknown = True
             elif probation_end is None or end > probation_end:
                 probation_end = end
+        elif kind in AFTER_CUSTODY:
+            after_custody = True
     completion = max(custody_end, probation_end) if probation_end else custody_end
     supervision_end = probation_end
-    for part in parts:
+    for part in parts if after_custody else ():  # parole or supervision: rare, and runs from custody's end
         if part.kind in AFTER_CUSTODY and not part.suspended:
             if part.kind == _MANDATORY_SUPERVISION:
                 split = True
@@ -141,9 +152,9 @@ def _sentence(parts, start: dt.date | None):
                 supervision_end = max(supervision_end, end) if supervision_end else end
     if unknown:
         completion = UNKNOWN_END
-        if kinds & SUPERVISION:
+        if not SUPERVISION.isdisjoint(kinds):
             supervision_end = UNKNOWN_END
-    return True, kinds, probation_end, completion, supervision_end, split
+    return True, frozenset(kinds), probation_end, completion, supervision_end, split
 
 
 def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count: Count, policy_county: str,
@@ -154,8 +165,8 @@ def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count:
     level = _UNKNOWN_LEVEL
     parts: list = []
     sentence_date = None
-    relief: list[str] = []
-    sealed = dismissed = revoked = False
+    relief: tuple[str, ...] = ()  # a tuple, not a list to copy: nearly every count has none
+    sealed = dismissed = revoked = reduced = False
     for disposition in count.dispositions:
         kind = disposition.kind
         if disposition.sentence:
@@ -169,17 +180,21 @@ def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count:
             revoked = True
         elif kind == _REDUCED_TO_MISDEMEANOR:
             level = _MISDEMEANOR
+            reduced = True
         elif kind == _REDUCED_TO_INFRACTION:
             level = _INFRACTION
+            reduced = True
         elif kind in _DONE_KINDS:
             if kind == _SEALED:
                 sealed = True
             elif kind == _DISMISSED:
                 dismissed = dismissed or conviction is not None
             else:
-                relief.append(_norm_statute(disposition.statute) or kind.name)
+                relief += (_norm_statute(disposition.statute) or kind.name,)
     if conviction is None:
-        level = count.current_level
+        # Count.current_level without its walks: the type of charge, unless a later update reduced it.
+        if not reduced:
+            level = count.toc
         conviction_level = level
         conviction_date = None
     else:
@@ -205,10 +220,10 @@ def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count:
     if warnings:
         questions.append(Question("parse_warning", "The source could not be read with certainty: "
                                   + "; ".join(warnings)))
-    if policy_county:
+    if policy_county and county != policy_county:
         if not county:
             questions.append(_COURT_UNKNOWN)
-        elif county != policy_county:
+        else:
             questions.append(_court_not_in_county(county, policy_county))
     prison = suspended_prison = False
     for part in parts:
@@ -217,20 +232,44 @@ def count_info(person: Person, key: CountKey, cycle: Cycle, event: Event, count:
                 suspended_prison = True
             else:
                 prison = True
-    base = (section.code, section.section) if section else None
-    code_section_text = str(section) if section else (count.charge_text or "")
-    in_county = not policy_county or not county or county == policy_county
     warning = bool(warnings)
-    force_review = warning or (bool(policy_county) and not county)
-    # Positional, every argument named as its field and in field order: keyword arguments to a
-    # class call cost more than the rest of this function.
-    return CountInfo(
-        key, cycle, event, count, section, base, count.attempted, level, conviction_level, conviction_date,
-        judgment_date, offense_date, offense_date_source, county, in_county, sentence_known, kinds,
-        _PROBATION in kinds, revoked, prison, _COUNTY_JAIL_1170H in kinds, split_sentence,
-        suspended_prison, probation_end, completion, supervision_end, tuple(relief), sealed, dismissed, warning,
-        tuple(questions), force_review, code_section_text,
-    )
+    # Every field set here, in field order, on a bare instance: a class call with 33 arguments costs more
+    # than the rest of this function (tests/eligibility/test_fast_paths.py checks that none is missed).
+    info = _new(CountInfo)
+    info.key = key
+    info.cycle = cycle
+    info.event = event
+    info.count = count
+    info.section = section
+    info.base = (section.code, section.section) if section else None
+    info.attempted = count.attempted
+    info.level = level
+    info.conviction_level = conviction_level
+    info.conviction_date = conviction_date
+    info.judgment_date = judgment_date
+    info.offense_date = offense_date
+    info.offense_date_source = offense_date_source
+    info.county = county
+    info.in_county = not policy_county or not county or county == policy_county
+    info.sentence_known = sentence_known
+    info.kinds = kinds
+    info.probation = _PROBATION in kinds
+    info.revoked = revoked
+    info.prison = prison
+    info.county_jail_1170h = _COUNTY_JAIL_1170H in kinds
+    info.split_sentence = split_sentence
+    info.suspended_prison = suspended_prison
+    info.probation_end = probation_end
+    info.completion = completion
+    info.supervision_end = supervision_end
+    info.relief_statutes = relief
+    info.sealed = sealed
+    info.dismissed_after_conviction = dismissed
+    info.warning = warning
+    info.record_questions = tuple(questions) if questions else ()
+    info.force_review = warning or (bool(policy_county) and not county)
+    info.code_section_text = str(section) if section else (count.charge_text or "")
+    return info
 
 
 _COURT_UNKNOWN = Question("court_unknown", "Which county's court entered this judgment?")
@@ -262,11 +301,17 @@ class PersonFacts:
     superstrikes: list[Prior]
     pending: list[tuple[dt.date | None, str]]
     deceased: bool
-    cycle_arrest_bases: dict[int, frozenset]
     # Counts whose sentence, or supervision, is still running at the as-of date: every dismissal
     # law asks for them once per count, so they are found once per person.
     serving: list[CountInfo]
     supervised: list[CountInfo]
+
+    def arrest_bases(self, cycle: int) -> frozenset[tuple[str, str]]:
+        """The (code, section) of every count on the cycle's arrest events. Few counts need it (Prop 64's
+        plea-bargain check), so it is found when asked rather than for every cycle."""
+        return frozenset((count.code_section.code, count.code_section.section)
+                         for event in self.person.cycles[cycle].events if event.kind in _ARREST_KINDS
+                         for count in event.counts if count.code_section is not None)
 
     # -- age -------------------------------------------------------------------------------------
     def age_on(self, day: dt.date | None) -> int | None:
@@ -310,59 +355,63 @@ def person_facts(person: Person, as_of: dt.date, policy_county: str, lists: Offe
     pending: list[tuple[dt.date | None, str]] = []
     registrant_basis = ""
     deceased = person.deceased
-    cycle_arrest_bases: dict[int, frozenset] = {}
     for ci, cycle in enumerate(person.cycles):
+        events = cycle.events
         arrest_date = None
-        arrest_bases = set()
-        convicted_in_cycle = False
-        for event in cycle.events:
+        arrested = convicted_in_cycle = False
+        for event in events:
             kind = event.kind
             if kind in _ARREST_KINDS:
+                arrested = True
                 if arrest_date is None:
                     arrest_date = event.date
-                for count in event.counts:
-                    if count.code_section is not None:
-                        arrest_bases.add((count.code_section.code, count.code_section.section))
             elif kind == _REGISTRATION:
                 if event.registration == RegistrationKind.SEX_OFFENDER:
                     registrant_basis = registrant_basis or "a PC 290 registration event"
             elif kind == _DECEASED:
                 deceased = True
-        cycle_arrest_bases[ci] = frozenset(arrest_bases)
-        for ei, event in enumerate(cycle.events):
+        for ei, event in enumerate(events):
+            court = event.kind == _COURT
             for ki, count in enumerate(event.counts):
                 dispositions = count.dispositions
-                if dispositions and dispositions[-1].kind == _PENDING:
-                    pending.append((dispositions[-1].date or event.date, count.case_number or str(count.code_section)))
-                if event.kind != _COURT or count.conviction is None:
+                if not dispositions:  # neither pending nor convicted
+                    continue
+                last = dispositions[-1]
+                if last.kind == _PENDING:
+                    pending.append((last.date or event.date, count.case_number or str(count.code_section)))
+                if not court:
+                    continue
+                for disposition in dispositions:  # Count.conviction, without the property call
+                    if disposition.kind == _CONVICTED:
+                        break
+                else:
                     continue
                 convicted_in_cycle = True
-                info = count_info(person, CountKey(ci, ei, ki), cycle, event, count, policy_county, arrest_date)
+                info = count_info(person, new_count_key(ci, ei, ki), cycle, event, count, policy_county, arrest_date)
                 convictions.append(info)
                 if info.base in _REGISTRATION_BASES and not registrant_basis and any(
                         info.section.within(s) for s in REGISTRATION_OFFENSES):
                     registrant_basis = f"a conviction for failing to register ({info.code_section_text})"
         if not convicted_in_cycle:
             # A cycle with no arrest event (a citation or a DOJ court-only row) uses its court counts.
-            kinds = _ARREST_KINDS if arrest_date is not None or any(
-                e.kind in _ARREST_KINDS for e in cycle.events) else (_COURT,)
-            for ei, event in enumerate(cycle.events):
+            kinds = _ARREST_KINDS if arrested else (_COURT,)
+            for ei, event in enumerate(events):
                 if event.kind in kinds:
                     for ki, count in enumerate(event.counts):
-                        arrest_only.append((CountKey(ci, ei, ki), cycle, event, count))
+                        arrest_only.append((new_count_key(ci, ei, ki), cycle, event, count))
     superstrikes = []
     for info in convictions:
         hit = lists.superstrikes.match(info.section, info.attempted)
         if hit is not None:
             superstrikes.append(Prior(info.conviction_date, f"{info.code_section_text}"
                                       + (" (attempted)" if info.attempted else ""), hit.certain, hit.doubt))
+    # Positional, in field order (person, as_of, convictions, arrest_only, registrant, registrant_basis,
+    # superstrikes, pending, deceased, serving, supervised): keywords cost more than the class call.
     return PersonFacts(
-        person=person, as_of=as_of, convictions=convictions, arrest_only=arrest_only,
-        registrant=bool(registrant_basis), registrant_basis=registrant_basis,
-        superstrikes=superstrikes, pending=pending, deceased=deceased,
-        cycle_arrest_bases=cycle_arrest_bases,
-        serving=[c for c in convictions if c.completion is not None and c.completion > as_of],
-        supervised=[c for c in convictions if c.supervision_end is not None and c.supervision_end > as_of],
+        person, as_of, convictions, arrest_only, bool(registrant_basis), registrant_basis, superstrikes, pending,
+        deceased,
+        [c for c in convictions if c.completion is not None and c.completion > as_of],
+        [c for c in convictions if c.supervision_end is not None and c.supervision_end > as_of],
     )
 
 

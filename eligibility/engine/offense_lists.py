@@ -20,6 +20,7 @@ from .record import Level
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 WILDCARD = "*"
+_UNKNOWN = Level.UNKNOWN  # bound once: an enum attribute lookup costs several times a global
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +52,25 @@ class OffenseList:
     version: str
     entries: tuple[Entry, ...]
     by_base: dict[tuple[str, str], tuple[Entry, ...]]
+    # Codes with a wildcard row ("VC *"): only they need the second lookup, and few lists have one.
+    wildcard_codes: frozenset[str] = frozenset()
+    # (id of one of this list's entries, doubt) -> its Hit: a hit is immutable, and a file hits the same rows
+    # over and over. The list holds its entries, so their ids stay theirs while the cache lives.
+    hits: dict[tuple[int, str], Hit] = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, section: CodeSection | None, attempted: bool = False,
-              level: Level = Level.UNKNOWN) -> Hit | None:
+              level: Level = _UNKNOWN) -> Hit | None:
         """The best hit for a count: a certain one if any row gives it, else a possible one."""
         if section is None:
             return None
-        rows = self.by_base.get((section.code, section.section))
-        wild = self.by_base.get((section.code, WILDCARD))
-        if rows is None and wild is None:
+        code = section.code
+        rows = self.by_base.get((code, section.section))
+        if code in self.wildcard_codes:
+            rows = (rows or ()) + self.by_base[(code, WILDCARD)]
+        elif rows is None:
             return None
         possible: Hit | None = None
-        for entry in (rows or ()) + (wild or ()):
+        for entry in rows:
             if attempted and not entry.attempt:
                 continue
             subs = entry.section.subsections
@@ -73,15 +81,17 @@ class OffenseList:
             else:
                 continue
             if entry.level:
-                if level == Level.UNKNOWN:
+                if level == _UNKNOWN:
                     doubt = doubt or "level"
-                elif level.value != entry.level:
+                elif level._value_ != entry.level:  # ``.value`` is a property in 3.11
                     continue
             if not doubt and not entry.verified:
                 doubt = "unverified"
             if not doubt and entry.element:
                 doubt = "element"
-            hit = Hit(entry, not doubt, doubt)
+            hit = self.hits.get((id(entry), doubt))
+            if hit is None:
+                hit = self.hits[(id(entry), doubt)] = Hit(entry, not doubt, doubt)
             if hit.certain:
                 return hit
             if possible is None:
@@ -122,6 +132,7 @@ def load_list(name: str, key: str = "entries") -> OffenseList:
         version=data["version"],
         entries=entries,
         by_base={k: tuple(v) for k, v in by_base.items()},
+        wildcard_codes=frozenset(code for code, section in by_base if section == WILDCARD),
     )
 
 

@@ -349,6 +349,8 @@ class Person:
         return total
 
 
+_date, _timedelta = dt.date, dt.timedelta  # bound once: sentence ends are computed per count
+
 TERM_UNITS_DAYS = {"D": 1, "DAY": 1, "DAYS": 1, "DS": 1, "W": 7, "WK": 7, "WEEKS": 7,
                    "M": 30, "MO": 30, "MONTH": 30, "MONTHS": 30, "MOS": 30,
                    "Y": 365, "YR": 365, "YRS": 365, "YEAR": 365, "YEARS": 365}
@@ -373,8 +375,9 @@ def add_term(start: dt.date, amount: int, unit: str) -> dt.date | None:
         months = _MONTHS_PER_UNIT.get(unit)
     if months is not None:
         return add_months(start, months * amount)
-    days = term_days(amount, unit)
-    return None if days is None else start + dt.timedelta(days=days)
+    factor = TERM_UNITS_DAYS.get(unit)  # term_days(amount, unit), with the unit already normalised above
+    # Positional: timedelta(days=...) parses its keywords at twice the cost of the date arithmetic.
+    return None if factor is None else start + _timedelta(amount * factor)
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -383,7 +386,7 @@ def add_months(start: dt.date, months: int) -> dt.date:
     year = start.year + month_index // 12
     month = month_index % 12 + 1
     if start.day <= 28:  # every month has the day: the usual case, without the fallback loop
-        return dt.date(year, month, start.day)
+        return _date(year, month, start.day)
     for day in (start.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)
@@ -393,7 +396,10 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def add_years(start: dt.date, years: int) -> dt.date:
-    return add_months(start, 12 * years)
+    try:  # the same day and month, years later: every date but 29 February (the laws add years per count)
+        return _date(start.year + years, start.month, start.day)
+    except ValueError:
+        return add_months(start, 12 * years)
 
 
 def years_between(start: dt.date, end: dt.date) -> int:

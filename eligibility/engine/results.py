@@ -46,6 +46,8 @@ QUESTION_CODES = frozenset({
 })
 
 
+_new = object.__new__
+
 # The result classes are frozen dataclasses with a hand-written __init__ that fills the instance
 # dict: the generated one pays an object.__setattr__ per field, and the engine builds tens of
 # thousands of these per thousand people. The signatures are the generated ones, so replace(),
@@ -64,6 +66,18 @@ class Reason:
 
     def __str__(self) -> str:
         return f"{self.text} ({self.citation})"
+
+
+def new_reason(text: str, citation: str) -> Reason:
+    """``Reason(text, citation)`` for the reasons the laws write per count (those that quote a date or a
+    section). Calling a class whose ``__init__`` is Python code goes through C (slot_tp_init), which costs
+    more than this function filling the same instance dict the same way (laws.build does the same for
+    Determination). Reasons that never change are module constants instead."""
+    reason = _new(Reason)
+    fields = reason.__dict__
+    fields["text"] = text
+    fields["citation"] = citation
+    return reason
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,16 @@ class CountKey:
         fields["cycle"] = cycle
         fields["event"] = event
         fields["count"] = count
+
+
+def new_count_key(cycle: int, event: int, count: int) -> CountKey:
+    """``CountKey(...)`` for the per-count hot path: see :func:`new_reason`."""
+    key = _new(CountKey)
+    fields = key.__dict__
+    fields["cycle"] = cycle
+    fields["event"] = event
+    fields["count"] = count
+    return key
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Ctx:
         return rule in self.policy.confirmed_rules
 
 
+_new = object.__new__
+
 # Level.value is a Python-level property in 3.11, and every determination records its level.
 _LEVEL_TEXT = {level: level.value for level in Level}
 
@@ -39,43 +41,55 @@ _LEVEL_TEXT = {level: level.value for level in Level}
 def build(info: CountInfo, relief: Relief, outcome: Outcome, reasons, *, questions=(),
           reduce_to: Level | None = None, seal: bool = False, eligible_on: dt.date | None = None,
           route: str = "", track: str = "") -> Determination:
-    floor = info.conviction_date
-    if eligible_on is not None and floor is not None and eligible_on < floor:
-        eligible_on = floor
-    if eligible_on == UNKNOWN_END:
-        eligible_on = None
-    if info.record_questions:
-        questions = (*questions, *info.record_questions)
+    if eligible_on is not None:  # comparing None with a date costs a failed rich comparison each way
+        floor = info.conviction_date
+        if floor is not None and eligible_on < floor:
+            eligible_on = floor
+        if eligible_on == UNKNOWN_END:
+            eligible_on = None
+    record_questions = info.record_questions
+    if record_questions:
+        questions = (*questions, *record_questions)
         if info.force_review and outcome != NEEDS_REVIEW:
             reasons = (*reasons, Reason(f"The record leaves a doubt that could change this result "
-                                        f"(otherwise: {outcome.value})", relief.value))
+                                        f"(otherwise: {outcome._value_})", relief._value_))
             outcome, reduce_to, seal = NEEDS_REVIEW, None, False
-    # Positional, in field order: keyword arguments to a class call cost more than the object.
+    # Every determination of the engine is built here, so its fields are filled here, in field order, on a
+    # bare instance: calling the class (its __init__ is Python code, called from C) costs more than the
+    # rest of this function. tests/eligibility/test_fast_paths.py checks the result is what the class builds.
     count = info.count
-    return Determination(
-        info.key,  # key
-        count.case_number,  # case_number
-        count.number,  # count_number
-        info.code_section_text,  # code_section
-        info.attempted,  # attempted
-        _LEVEL_TEXT[info.level],  # level
-        info.conviction_date,  # disposition_date
-        info.county,  # court_county
-        relief,
-        outcome,
-        reduce_to,
-        seal,
-        eligible_on,
-        route,
-        track,
-        tuple(questions),
-        tuple(reasons),
-        info.in_county,
-    )
+    det = _new(Determination)
+    fields = det.__dict__
+    fields["key"] = info.key
+    fields["case_number"] = count.case_number
+    fields["count_number"] = count.number
+    fields["code_section"] = info.code_section_text
+    fields["attempted"] = info.attempted
+    fields["level"] = _LEVEL_TEXT[info.level]
+    fields["disposition_date"] = info.conviction_date
+    fields["court_county"] = info.county
+    fields["relief"] = relief
+    fields["outcome"] = outcome
+    fields["reduce_to"] = reduce_to
+    fields["seal"] = seal
+    fields["eligible_on"] = eligible_on
+    fields["route"] = route
+    fields["track"] = track
+    fields["questions"] = tuple(questions)
+    fields["reasons"] = tuple(reasons)
+    fields["in_county"] = info.in_county
+    return det
 
 
 def review(info: CountInfo, relief: Relief, code: str, text: str, reasons, **kwargs) -> Determination:
     return build(info, relief, NEEDS_REVIEW, reasons, questions=(Question(code, text),), **kwargs)
+
+
+def ask(info: CountInfo, relief: Relief, question: tuple[Question], reasons, *, eligible_on: dt.date | None = None,
+        route: str = "", track: str = "") -> Determination:
+    """:func:`review` with a question built once (a module constant): the usual questions never change."""
+    return build(info, relief, NEEDS_REVIEW, reasons, questions=question, eligible_on=eligible_on, route=route,
+                 track=track)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -103,12 +117,15 @@ class Gate:
 
 
 def status_gate(info: CountInfo, ctx: Ctx, supervision_only: bool = False) -> Gate:
+    """The gates for one count. The laws call it only when some sentence runs (``ctx.facts.serving``):
+    for most people none does, and nothing blocks."""
+    facts = ctx.facts
     until = None
     unknown: list[str] = []
     running: list[str] = []
     # PersonFacts.running(), inlined: this runs for every count under every dismissal law.
     key = info.key
-    for other in ctx.facts.supervised if supervision_only else ctx.facts.serving:
+    for other in facts.supervised if supervision_only else facts.serving:
         if other.key is key:
             continue
         end = other.supervision_end if supervision_only else other.completion
@@ -118,7 +135,7 @@ def status_gate(info: CountInfo, ctx: Ctx, supervision_only: bool = False) -> Ga
         else:
             running.append(label)
             until = end if until is None or end > until else until
-    return Gate(until, unknown, running, ctx.facts.pending_case)
+    return Gate(until, unknown, running, bool(facts.pending))
 
 
 def priors_text(priors) -> str:

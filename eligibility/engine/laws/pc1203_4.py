@@ -18,7 +18,7 @@ import datetime as dt
 
 from ..facts import UNKNOWN_END, CountInfo
 from ..record import add_years
-from ..results import Determination, Reason, Relief
+from ..results import Determination, Question, Reason, Relief, new_reason
 from . import (
     DISMISS,
     INFRACTION,
@@ -27,6 +27,7 @@ from . import (
     NOT_YET_ELIGIBLE,
     UNKNOWN_LEVEL,
     Ctx,
+    ask,
     build,
     fmt,
     review,
@@ -37,8 +38,41 @@ REALIGNMENT = dt.date(2011, 10, 1)
 # Bound once: see the enum note in laws/__init__.py.
 PC1203_4, PC1203_4A, PC1203_41, PC1203_42 = Relief.PC1203_4, Relief.PC1203_4A, Relief.PC1203_41, Relief.PC1203_42
 
+# The reasons and questions that never change are built once: these laws read every conviction.
+_INFRACTION = (Reason("PC 1203.4 does not apply to an infraction", "PC 1203.4(b)"),)
+_ASK_PROBATION_TERM = (Question("sentence_unknown",
+                                "How long was the probation term? Its end decides when PC 1203.4 applies."),)
+_NO_PROBATION_TERM = (Reason("Relief follows the termination of the period of probation", "PC 1203.4(a)(1)"),)
+_REVOKED = Reason("Probation was revoked, so it was not fulfilled for the entire period; dismissal is in the "
+                  "interest of justice", "PC 1203.4(a)(1)")
+_NOT_SERVING = Reason("Not serving a sentence, on probation or charged with any offense", "PC 1203.4(a)(1)")
+_ASK_JUDGMENT = (Question("other", "When was judgment pronounced?"),)
+_NO_JUDGMENT = (Reason("The one-year wait runs from the pronouncement of judgment", "PC 1203.4a(a)"),)
+_ASK_COMPLETED = (Question("sentence_unknown", "Was the sentence completed, and when?"),)
+_NOT_COMPLETED = (Reason("The sentence must be fully complied with", "PC 1203.4a(a)"),)
+_COMPLETED = Reason("Sentence completed; not serving a sentence or under charge of any crime", "PC 1203.4a(a)")
+_ASK_COMPLETION = (Question("sentence_unknown", "When was the whole sentence (custody and supervision) completed?"),)
+_NO_COMPLETION = {relief: (Reason("The wait runs from completion of the sentence", cite),)
+                  for relief, cite in ((PC1203_41, "PC 1203.41(a)"), (PC1203_42, "PC 1203.42(a)"))}
+_DISCRETION = Reason("Relief is in the interest of justice, at the court's discretion", "PC 1203.41(a)")
+_ASK_SENTENCE = (Question("sentence_unknown", "What was the sentence (probation, jail, prison)? It decides which of "
+                          "PC 1203.4, 1203.4a or 1203.41 applies."),)
+_NO_SENTENCE = (Reason("The dismissal statute depends on whether probation was granted",
+                       "PC 1203.4(a); PC 1203.4a(a); PC 1203.41(a)"),)
+_ASK_REVOKED = (Question("unverified_rule", "Probation on this misdemeanor was revoked: does PC 1203.4a ('not "
+                         "granted probation') also apply? [U]"),)
+_NOT_GRANTED = (Reason("PC 1203.4a speaks of a defendant not granted probation", "PC 1203.4a(a)"),)
+_ASK_LEVEL = (Question("level_unknown", "Was this count a felony, a misdemeanor or an infraction?"),)
+_NO_LEVEL = (Reason("Without probation, the statute depends on the level", "PC 1203.4a(a); PC 1203.41(a)"),)
+_ASK_FELONY_SENTENCE = (Question("sentence_unknown", "A felony without probation, prison or 1170(h) jail on the "
+                                 "record: what was the sentence?"),)
+_FELONY_SENTENCE = (Reason("PC 1203.41 covers felony county jail under 1170(h) and state prison", "PC 1203.41(a)"),)
+
 
 def _already(info: CountInfo, relief: Relief) -> Determination | None:
+    # Nearly every count has no relief, seal or dismissal on the record: skip the statute search.
+    if not (info.relief_statutes or info.sealed or info.dismissed_after_conviction):
+        return None
     done = info.relief_done("1203.4", "1203.41", "1203.42", "1203.425", "SET_ASIDE")
     if done or info.sealed or info.dismissed_after_conviction:
         what = done or ("sealed" if info.sealed else "dismissed")
@@ -49,10 +83,9 @@ def _already(info: CountInfo, relief: Relief) -> Determination | None:
 
 
 def _exclusion(info: CountInfo, ctx: Ctx, relief: Relief) -> Determination | None:
-    if relief == PC1203_4:
+    if relief is PC1203_4:
         if info.level == INFRACTION:
-            return build(info, relief, NOT_ELIGIBLE, [Reason(
-                "PC 1203.4 does not apply to an infraction", "PC 1203.4(b)")])
+            return build(info, relief, NOT_ELIGIBLE, _INFRACTION)
         lst, cite = ctx.lists.pc1203_4b, "PC 1203.4(b)"
     else:
         lst, cite = ctx.lists.pc1203_4a_d, "PC 1203.4a(d)"
@@ -74,8 +107,9 @@ def _exclusion(info: CountInfo, ctx: Ctx, relief: Relief) -> Determination | Non
 
 
 def _attempt_note(info: CountInfo, ctx: Ctx, relief: Relief, reasons) -> None:
-    lst = ctx.lists.pc1203_4b if relief == PC1203_4 else ctx.lists.pc1203_4a_d
-    if info.attempted and lst.match(info.section, False, info.level) is not None:
+    """For an attempted count (the callers check, to skip the call for the rest)."""
+    lst = ctx.lists.pc1203_4b if relief is PC1203_4 else ctx.lists.pc1203_4a_d
+    if lst.match(info.section, False, info.level) is not None:
         reasons.append(Reason(f"An attempt of {info.code_section_text} is not an excluded offense",
                               "People v. Marinelli (2014) 225 Cal.App.4th 1; People v. Lewis (2006) "
                               "146 Cal.App.4th 294"))
@@ -84,10 +118,12 @@ def _attempt_note(info: CountInfo, ctx: Ctx, relief: Relief, reasons) -> None:
 def _gates(info: CountInfo, ctx: Ctx, relief: Relief, own_date: dt.date, cite: str, reasons,
            route: str, probation_elsewhere_unclear: bool = False) -> Determination | None:
     """Pending cases and sentences running elsewhere; None when nothing blocks."""
-    if ctx.facts.pending_case:
+    if ctx.facts.pending:
         cases = ", ".join(p[1] for p in ctx.facts.pending)
         return build(info, relief, NOT_YET_ELIGIBLE, [*reasons, Reason(
             f"The person is charged with an offense in a pending case ({cases})", cite)], route=route)
+    if not ctx.facts.serving:  # no sentence runs anywhere, as for most people: no gate to look at
+        return None
     gate = status_gate(info, ctx)
     if gate.unknown:
         return review(info, relief, "sentence_unknown",
@@ -113,16 +149,14 @@ def _pc1203_4(info: CountInfo, ctx: Ctx) -> Determination:
     if found:
         return found
     reasons: list[Reason] = []
-    _attempt_note(info, ctx, relief, reasons)
+    if info.attempted:
+        _attempt_note(info, ctx, relief, reasons)
     if info.probation_end is None or info.completion == UNKNOWN_END:
-        return review(info, relief, "sentence_unknown",
-                      "How long was the probation term? Its end decides when PC 1203.4 applies.",
-                      [Reason("Relief follows the termination of the period of probation", "PC 1203.4(a)(1)")])
+        return ask(info, relief, _ASK_PROBATION_TERM, _NO_PROBATION_TERM)
     route = "mandatory"
     if info.revoked:
         route = "discretionary"
-        reasons.append(Reason("Probation was revoked, so it was not fulfilled for the entire period; "
-                              "dismissal is in the interest of justice", "PC 1203.4(a)(1)"))
+        reasons.append(_REVOKED)
     if info.section is not None and info.section.code == "VC":
         hit = ctx.lists.vc12810.match(info.section, info.attempted)
         route = "discretionary"
@@ -135,17 +169,16 @@ def _pc1203_4(info: CountInfo, ctx: Ctx) -> Determination:
                                   "(confirm)", "PC 1203.4(c)(1)-(2)"))
     end = max(info.probation_end, info.completion or info.probation_end)
     if end > ctx.as_of:
-        return build(info, relief, NOT_YET_ELIGIBLE, [*reasons, Reason(
+        return build(info, relief, NOT_YET_ELIGIBLE, [*reasons, new_reason(
             f"Probation in this case runs until {fmt(end)}; early termination under PC 1203.3 is possible",
             "PC 1203.4(a)(1)")], eligible_on=end, route=route)
     blocked = _gates(info, ctx, relief, end, "PC 1203.4(a)(1)", reasons, route)
     if blocked:
         return blocked
     if route == "mandatory":
-        reasons.append(Reason(f"Probation ended on {fmt(end)} and was fulfilled for the entire period",
-                              "PC 1203.4(a)(1)"))
-    reasons.append(Reason("Not serving a sentence, on probation or charged with any offense",
-                          "PC 1203.4(a)(1)"))
+        reasons.append(new_reason(f"Probation ended on {fmt(end)} and was fulfilled for the entire period",
+                                  "PC 1203.4(a)(1)"))
+    reasons.append(_NOT_SERVING)
     return build(info, relief, DISMISS, reasons, eligible_on=end, route=route)
 
 
@@ -155,105 +188,88 @@ def _pc1203_4a(info: CountInfo, ctx: Ctx) -> Determination:
     if found:
         return found
     reasons: list[Reason] = []
-    _attempt_note(info, ctx, relief, reasons)
+    if info.attempted:
+        _attempt_note(info, ctx, relief, reasons)
     judgment = info.judgment_date
     if judgment is None:
-        return review(info, relief, "other", "When was judgment pronounced?", [Reason(
-            "The one-year wait runs from the pronouncement of judgment", "PC 1203.4a(a)")])
+        return ask(info, relief, _ASK_JUDGMENT, _NO_JUDGMENT)
     if info.completion is None or info.completion == UNKNOWN_END:
-        return review(info, relief, "sentence_unknown", "Was the sentence completed, and when?", [Reason(
-            "The sentence must be fully complied with", "PC 1203.4a(a)")])
+        return ask(info, relief, _ASK_COMPLETED, _NOT_COMPLETED)
     year = add_years(judgment, 1)
     eligible_on = max(year, info.completion)
-    reasons.append(Reason(f"One year from judgment on {fmt(judgment)} is {fmt(year)} (anniversary "
-                          "convention)", "PC 1203.4a(a)"))
-    later = ctx.facts.convictions_after(judgment, exclude=info.key)
+    reasons.append(new_reason(f"One year from judgment on {fmt(judgment)} is {fmt(year)} (anniversary "
+                              "convention)", "PC 1203.4a(a)"))
+    later = ctx.facts.convictions_after(judgment, info.key)
     route = "discretionary" if later else "mandatory"
     if later:
-        reasons.append(Reason(
+        reasons.append(new_reason(
             "A later conviction (" + ", ".join(f"{c.code_section_text} {fmt(c.conviction_date)}"
                                                for c in later[:3])
             + ") means the 'honest and upright life' finding cannot be assumed: discretionary route",
             "PC 1203.4a(b)"))
     if eligible_on > ctx.as_of:
-        return build(info, relief, NOT_YET_ELIGIBLE, [*reasons, Reason(
+        return build(info, relief, NOT_YET_ELIGIBLE, [*reasons, new_reason(
             f"Not eligible until {fmt(eligible_on)}", "PC 1203.4a(a)")], eligible_on=eligible_on, route=route)
     blocked = _gates(info, ctx, relief, eligible_on, "PC 1203.4a(a)", reasons, route,
                      probation_elsewhere_unclear=True)
     if blocked:
         return blocked
-    reasons.append(Reason("Sentence completed; not serving a sentence or under charge of any crime",
-                          "PC 1203.4a(a)"))
+    reasons.append(_COMPLETED)
     return build(info, relief, DISMISS, reasons, eligible_on=eligible_on, route=route)
 
 
 def _pc1203_41(info: CountInfo, ctx: Ctx, relief: Relief = PC1203_41) -> Determination:
-    cite = "PC 1203.41(a)" if relief == PC1203_41 else "PC 1203.42(a)"
+    cite = "PC 1203.41(a)" if relief is PC1203_41 else "PC 1203.42(a)"
     found = _already(info, relief)
     if found:
         return found
     reasons: list[Reason] = []
-    if relief == PC1203_41 and info.prison and ctx.facts.registrant:
+    if relief is PC1203_41 and info.prison and ctx.facts.registrant:
         return review(info, relief, "other",
                       f"Did this conviction itself require PC 290 registration? The person is a registrant "
                       f"({ctx.facts.registrant_basis}); a state prison felony qualifies only if it did not.",
                       [Reason("A state prison felony qualifies only if it did not require registration",
                               "PC 1203.41(a)(6)")])
     if info.completion is None or info.completion == UNKNOWN_END:
-        return review(info, relief, "sentence_unknown", "When was the whole sentence (custody and "
-                      "supervision) completed?", [Reason("The wait runs from completion of the sentence",
-                                                         cite)])
-    years = 1 if info.split_sentence and relief == PC1203_41 else 2
+        return ask(info, relief, _ASK_COMPLETION, _NO_COMPLETION[relief])
+    years = 1 if info.split_sentence and relief is PC1203_41 else 2
     kind = ("a split sentence under PC 1170(h)(5)(B)" if years == 1 else
             "state prison" if info.prison else "county jail under PC 1170(h)(5)(A)")
     eligible_on = add_years(info.completion, years)
-    reasons.append(Reason(f"Sentence ({kind}) completed on {fmt(info.completion)}; {years} year(s) later is "
-                          f"{fmt(eligible_on)}", f"{cite}(2)" if relief == PC1203_41 else cite))
+    reasons.append(new_reason(f"Sentence ({kind}) completed on {fmt(info.completion)}; {years} year(s) later is "
+                              f"{fmt(eligible_on)}", f"{cite}(2)" if relief is PC1203_41 else cite))
     if eligible_on > ctx.as_of:
         return build(info, relief, NOT_YET_ELIGIBLE, reasons, eligible_on=eligible_on,
                      route="discretionary")
     blocked = _gates(info, ctx, relief, eligible_on, cite, reasons, "discretionary")
     if blocked:
         return blocked
-    if relief == PC1203_42:
+    if relief is PC1203_42:
         return review(info, relief, "unverified_rule",
                       "Was the offense one now punishable under PC 1170(h), and does the 2011-10-01 "
                       "realignment date apply? [U]", [*reasons, Reason(
                           "PC 1203.42 covers a pre-realignment prison term for an 1170(h)-eligible crime",
                           cite)], eligible_on=eligible_on, route="discretionary")
-    reasons.append(Reason("Relief is in the interest of justice, at the court's discretion", cite))
+    reasons.append(_DISCRETION)  # cite is PC 1203.41(a) here: 1203.42 went to review above
     return build(info, relief, DISMISS, reasons, eligible_on=eligible_on, route="discretionary")
 
 
 def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
     level = info.level
     if not info.sentence_known:
-        return [review(info, PC1203_4, "sentence_unknown",
-                       "What was the sentence (probation, jail, prison)? It decides which of PC 1203.4, "
-                       "1203.4a or 1203.41 applies.",
-                       [Reason("The dismissal statute depends on whether probation was granted",
-                               "PC 1203.4(a); PC 1203.4a(a); PC 1203.41(a)")])]
+        return [ask(info, PC1203_4, _ASK_SENTENCE, _NO_SENTENCE)]
     if info.probation:
         out = [_pc1203_4(info, ctx)]
         if info.revoked and level == MISDEMEANOR:
-            out.append(review(info, PC1203_4A, "unverified_rule",
-                              "Probation on this misdemeanor was revoked: does PC 1203.4a ('not granted "
-                              "probation') also apply? [U]", [Reason(
-                                  "PC 1203.4a speaks of a defendant not granted probation", "PC 1203.4a(a)")]))
+            out.append(ask(info, PC1203_4A, _ASK_REVOKED, _NOT_GRANTED))
         return out
     if level in (MISDEMEANOR, INFRACTION):
         return [_pc1203_4a(info, ctx)]
     if level == UNKNOWN_LEVEL:
-        return [review(info, PC1203_4A, "level_unknown",
-                       "Was this count a felony, a misdemeanor or an infraction?",
-                       [Reason("Without probation, the statute depends on the level",
-                               "PC 1203.4a(a); PC 1203.41(a)")])]
+        return [ask(info, PC1203_4A, _ASK_LEVEL, _NO_LEVEL)]
     if info.prison or info.county_jail_1170h:
         out = [_pc1203_41(info, ctx)]
         if info.prison and info.judgment_date and info.judgment_date < REALIGNMENT:
             out.append(_pc1203_41(info, ctx, PC1203_42))
         return out
-    return [review(info, PC1203_41, "sentence_unknown",
-                   "A felony without probation, prison or 1170(h) jail on the record: what was the sentence?",
-                   [Reason("PC 1203.41 covers felony county jail under 1170(h) and state prison",
-                           "PC 1203.41(a)")])]
+    return [ask(info, PC1203_41, _ASK_FELONY_SENTENCE, _FELONY_SENTENCE)]

@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 
 from ..facts import UNKNOWN_END
-from ..results import Determination, Reason, Relief
+from ..results import Determination, Reason, Relief, new_reason
 from . import FELONY, MISDEMEANOR, NOT_ELIGIBLE, REDUCE, Ctx, build, priors_text, review
 
 EFFECTIVE = dt.date(2014, 11, 5)  # the day after the 2014-11-04 election
 DEADLINE = dt.date(2022, 11, 4)
 THRESHOLD = 950
 RELIEF = Relief.PROP47
+
+# The reasons that never change, built once.
+_RESENTENCING = Reason("Sentence still being served: recall and resentencing, unless the court finds an "
+                       "unreasonable risk of a new superstrike", "PC 1170.18(b), (c)")
+_REDESIGNATION = Reason("Sentence completed: the court shall designate the felony a misdemeanor", "PC 1170.18(f), (g)")
+_AFTER_DEADLINE = Reason(f"Filed after {DEADLINE.isoformat()}, the application needs a showing of good cause",
+                         "PC 1170.18(j)")
+_FIREARM = Reason("The firearm prohibition remains after redesignation", "PC 1170.18(k)")
 
 
 def evaluate(info, ctx: Ctx) -> list[Determination]:
@@ -26,7 +34,7 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
     if hit is None or (info.conviction_date is not None and info.conviction_date >= EFFECTIVE):
         return []  # convicted after the Act took effect: its penalties already applied
     relief = RELIEF
-    done = info.relief_done("1170.18")
+    done = info.relief_done("1170.18") if info.relief_statutes else ""
     if done or info.level != FELONY:
         return [build(info, relief, NOT_ELIGIBLE, [Reason(
             f"Already a {info.level.value}" + (f" ({done})" if done else ""), "PC 1170.18(k)")])]
@@ -46,8 +54,8 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
         return [review(info, relief, "priors_unverified",
                        f"Is {priors_text(priors)} a superstrike under PC 667(e)(2)(C)(iv)?",
                        [Reason("A superstrike prior disqualifies", "PC 1170.18(i)")])]
-    reasons = [Reason(f"{info.code_section_text} is an offense the Act made a misdemeanor ({hit.entry})",
-                      "PC 1170.18(a)")]
+    reasons = [new_reason(f"{info.code_section_text} is an offense the Act made a misdemeanor ({hit.entry})",
+                          "PC 1170.18(a)")]
     if not hit.certain:
         return [review(info, relief, "unverified_rule",
                        f"Does {info.code_section_text} qualify under Prop 47 ({hit.entry.source})? [U]", reasons)]
@@ -70,15 +78,12 @@ def evaluate(info, ctx: Ctx) -> list[Determination]:
                        reasons)]
     if info.completion > ctx.as_of:
         track, route = "resentencing", "discretionary"
-        reasons.append(Reason("Sentence still being served: recall and resentencing, unless the court finds "
-                              "an unreasonable risk of a new superstrike", "PC 1170.18(b), (c)"))
+        reasons.append(_RESENTENCING)
     else:
         track, route = "redesignation", "mandatory"
-        reasons.append(Reason("Sentence completed: the court shall designate the felony a misdemeanor",
-                              "PC 1170.18(f), (g)"))
+        reasons.append(_REDESIGNATION)
     if ctx.as_of > DEADLINE:
-        reasons.append(Reason(f"Filed after {DEADLINE.isoformat()}, the application needs a showing of good "
-                              "cause", "PC 1170.18(j)"))
-    reasons.append(Reason("The firearm prohibition remains after redesignation", "PC 1170.18(k)"))
+        reasons.append(_AFTER_DEADLINE)
+    reasons.append(_FIREARM)
     return [build(info, relief, REDUCE, reasons, reduce_to=MISDEMEANOR,
                   eligible_on=info.conviction_date, route=route, track=track)]

@@ -13,10 +13,11 @@ a completed one is redesignation/dismissal (11361.8(e)-(f)).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from ..facts import UNKNOWN_END, CountInfo
 from ..record import Level, add_years
-from ..results import Determination, Question, Reason, Relief
+from ..results import Determination, Question, Reason, Relief, new_reason
 from . import (
     DISMISS,
     FELONY,
@@ -96,7 +97,7 @@ def _carve_back(info: CountInfo, ctx: Ctx, cite_prior: str, cite_repeat: str, re
                     [*reasons, Reason("A prior offense requiring PC 290(c) registration keeps the "
                                       "offense a felony", cite_prior)])
     repeats = [c for c in facts.convictions
-               if c.base == info.base and c.key != info.key and c.conviction_date
+               if c.base == info.base and c.key is not info.key and c.conviction_date
                and info.offense_date and c.conviction_date < info.offense_date]
     if len(repeats) >= 2:
         listed = ", ".join(f"{c.code_section_text} ({fmt(c.conviction_date)})" for c in repeats)
@@ -109,11 +110,30 @@ def _carve_back(info: CountInfo, ctx: Ctx, cite_prior: str, cite_repeat: str, re
                     f"of {cite_repeat}? [U]",
                     [*reasons, Reason("Two or more prior convictions may keep the offense a felony",
                                       cite_repeat)])
-    reasons.append(Reason(
-        "No prior superstrike, PC 290(c) registration or repeat conviction is on the record, and no "
-        "sale to a minor or other aggravating fact; assumed absent under the statutory presumption",
-        f"{cite_prior}; {PRESUMPTION}"))
+    reasons.append(_no_carve_back(cite_prior))
     return None
+
+
+@lru_cache(maxsize=8)
+def _no_carve_back(cite_prior: str) -> Reason:
+    # One per section (three): built once each rather than for every count.
+    return Reason("No prior superstrike, PC 290(c) registration or repeat conviction is on the record, and no "
+                  "sale to a minor or other aggravating fact; assumed absent under the statutory presumption",
+                  f"{cite_prior}; {PRESUMPTION}")
+
+
+# The commonest findings, built once (a cannabis file repeats them on most counts).
+_LAWFUL_28_5_GRAMS = Reason("Possession of not more than 28.5 grams of cannabis by a person 21 or over is now "
+                            "lawful", "HS 11361.8(e); HS 11362.1")
+_PLANTS_PRESUMED = Reason("Plant count not on the record; assumed not more than six plants under the statutory "
+                          "presumption", PRESUMPTION)
+_LAWFUL_SIX_PLANTS = Reason("Cultivating not more than six plants by a person 21 or over is now lawful",
+                            "HS 11361.8(e); HS 11362.1; HS 11362.2")
+_SALE_POSSESSION_MISDEMEANOR = Reason("Possession for sale by a person 18 or over is now a misdemeanor",
+                                      "HS 11359(b)")
+_SALE_UNLAWFUL = Reason("A sale is unlawful without a licence at any age, so the conviction is not dismissed as "
+                        "lawful conduct", "HS 11362.1; HS 11360(a)(2)")
+_SALE_MISDEMEANOR = Reason("Sale or transport by a person 18 or over is now a misdemeanor", "HS 11360(a)(2)")
 
 
 def _hs11357(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
@@ -131,8 +151,7 @@ def _hs11357(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
                 PRESUMPTION))
     if sub == "b":
         if age >= 21:
-            return _dismiss(Reason("Possession of not more than 28.5 grams of cannabis by a person 21 "
-                                   "or over is now lawful", "HS 11361.8(e); HS 11362.1"), reasons)
+            return _dismiss(_LAWFUL_28_5_GRAMS, reasons)
         cite = "HS 11357(a)(2)" if age >= 18 else "HS 11357(a)(1)"
         return _lesser(info, INFRACTION, Reason(
             f"Possession of not more than 28.5 grams by a person aged {age} is now an infraction", cite),
@@ -184,12 +203,10 @@ def _hs11358(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
         return _lesser(info, INFRACTION, Reason(
             "Cultivation by a person under 18 is now an infraction", "HS 11358(a)"), reasons)
     if plants is None:
-        reasons.append(Reason("Plant count not on the record; assumed not more than six plants under "
-                              "the statutory presumption", PRESUMPTION))
+        reasons.append(_PLANTS_PRESUMED)
     if plants is None or plants <= 6:
         if age >= 21:
-            return _dismiss(Reason("Cultivating not more than six plants by a person 21 or over is now "
-                                   "lawful", "HS 11361.8(e); HS 11362.1; HS 11362.2"), reasons)
+            return _dismiss(_LAWFUL_SIX_PLANTS, reasons)
         return _lesser(info, INFRACTION, Reason(
             f"Cultivating not more than six plants at age {age} is now an infraction", "HS 11358(b)"),
             reasons)
@@ -211,8 +228,7 @@ def _hs11359(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     blocked = _carve_back(info, ctx, "HS 11359(c)(1)", "HS 11359(c)(2)", reasons)
     if blocked is not None:
         return blocked
-    return _lesser(info, MISDEMEANOR, Reason(
-        "Possession for sale by a person 18 or over is now a misdemeanor", "HS 11359(b)"), reasons)
+    return _lesser(info, MISDEMEANOR, _SALE_POSSESSION_MISDEMEANOR, reasons)
 
 
 def _hs11360(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
@@ -241,13 +257,11 @@ def _hs11360(info: CountInfo, ctx: Ctx, age: int, reasons) -> _Result:
     if age < 18:
         return _lesser(info, INFRACTION, Reason(
             "Sale or transport by a person under 18 is now an infraction", "HS 11360(a)(1)"), reasons)
-    reasons.append(Reason("A sale is unlawful without a licence at any age, so the conviction is not "
-                          "dismissed as lawful conduct", "HS 11362.1; HS 11360(a)(2)"))
+    reasons.append(_SALE_UNLAWFUL)
     blocked = _carve_back(info, ctx, "HS 11360(a)(3)(A)", "HS 11360(a)(3)(B)", reasons)
     if blocked is not None:
         return blocked
-    return _lesser(info, MISDEMEANOR, Reason(
-        "Sale or transport by a person 18 or over is now a misdemeanor", "HS 11360(a)(2)"), reasons)
+    return _lesser(info, MISDEMEANOR, _SALE_MISDEMEANOR, reasons)
 
 
 _RULES = {"11357": _hs11357, "11358": _hs11358, "11359": _hs11359, "11360": _hs11360}
@@ -298,7 +312,7 @@ def _track(info: CountInfo, ctx: Ctx, reasons) -> str:
 
 
 def _plea_or_related(info: CountInfo, ctx: Ctx) -> Determination | None:
-    cannabis_arrest = ctx.facts.cycle_arrest_bases.get(info.key.cycle, frozenset()) & CANNABIS_BASES
+    cannabis_arrest = ctx.facts.arrest_bases(info.key.cycle) & CANNABIS_BASES
     if ctx.lists.prop64_plea.contains_base(info.section) and cannabis_arrest:
         if ctx.policy.hypothetical_dismiss_related and ctx.lists.prop64_related.match(info.section):
             pass  # the hypothetical below decides it
@@ -324,7 +338,8 @@ def _plea_or_related(info: CountInfo, ctx: Ctx) -> Determination | None:
 def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
     base = info.base
     if base not in CANNABIS_BASES:
-        if info.section is None or not (ctx.lists.prop64_plea.contains_base(info.section)
+        # prop64_plea.contains_base(info.section), without the call: most counts are not cannabis.
+        if info.section is None or not (base in ctx.lists.prop64_plea.by_base
                                         or ctx.policy.hypothetical_dismiss_related):
             return []
         if info.offense_date is None or info.offense_date >= EFFECTIVE:
@@ -338,7 +353,7 @@ def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
         return [review(info, RELIEF, "other",
                        "No offense, arrest or conviction date: was the conduct before 2016-11-09?",
                        [Reason("Prop 64 relief covers conduct before 2016-11-09", "HS 11361.8(a)")])]
-    done = info.relief_done("11361.8", "11361.9")
+    done = info.relief_done("11361.8", "11361.9") if info.relief_statutes else ""
     if done or info.sealed:
         return [build(info, RELIEF, NOT_ELIGIBLE, [Reason(
             f"Prop 64 relief already granted ({done or 'sealed'})", "HS 11361.8(a), (e)")])]
@@ -353,8 +368,8 @@ def evaluate(info: CountInfo, ctx: Ctx) -> list[Determination]:
                               "HS 11361.8(a); HS 11362.1"))
         return [review(info, RELIEF, "age_unknown",
                        "Date of birth unknown: how old was the person at the offense?", reasons, track=track)]
-    reasons.append(Reason(f"Age {age} on the {info.offense_date_source} {info.offense_date.isoformat()}",
-                          "HS 11361.8(a)"))
+    reasons.append(new_reason(f"Age {age} on the {info.offense_date_source} {fmt(info.offense_date)}",
+                              "HS 11361.8(a)"))
     result = _RULES[info.section.section](info, ctx, age, reasons)
     outcome = result.outcome
     reduce_to = result.reduce_to
