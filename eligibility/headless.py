@@ -21,7 +21,7 @@ from typing import BinaryIO, TextIO
 import orjson
 
 from .engine.evaluate import evaluate_person
-from .engine.output import determination_rows, person_summary_row
+from .engine.output import determination_lines, determination_rows, person_summary_row
 from .engine.policy import Policy
 from .engine.record import Person
 
@@ -83,7 +83,7 @@ def iter_records(path: Path, report: FileReport) -> Iterator[Person]:
             yield item.person
         report.rows_rejected = stats.rows_rejected
         if stats.rows_rejected:
-            report.warnings.append(f"{stats.rows_rejected} row(s) rejected (see the import's error report)")
+            report.warnings.append(_rejected(stats.rows_rejected, export=False))
         if stats.file_problem and not report.persons:
             raise InputError(stats.file_problem)
         return
@@ -136,6 +136,17 @@ class RowWriter:
             self.csv.writeheader()
         self.csv.writerow({k: _csv_value(v) for k, v in row.items()})
 
+    def write_determinations(self, person: Person, result, source: str) -> None:
+        """The person's determination rows; for ``jsonl`` all their lines in one write, built as bytes
+        by :func:`determination_lines` without the row dicts."""
+        if self.fmt != "jsonl":
+            for row in determination_rows(person, result, source):
+                self.write(row)
+            return
+        self.rows += len(result.determinations)
+        lines = determination_lines(person, result, source)
+        self.out.write(lines if self.binary else lines.decode())
+
 
 def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: str = "jsonl",
                    out: TextIO = sys.stdout, person_summary: bool = False,
@@ -151,8 +162,7 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
             if person_summary:
                 writer.write(person_summary_row(person, result, source))
             else:
-                for row in determination_rows(person, result, source):
-                    writer.write(row)
+                writer.write_determinations(person, result, source)
 
         try:
             kind = detect_kind(path)
@@ -165,7 +175,7 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
                                                 workers=workers)
                 report.persons = tallies["persons"]
                 if tallies["rows_rejected"]:
-                    report.warnings.append(f"{tallies['rows_rejected']} row(s) rejected")
+                    report.warnings.append(_rejected(tallies["rows_rejected"], export=export_dir is not None))
                 if tallies["file_problem"] and not tallies["persons"]:
                     report.error = tallies["file_problem"]
                 continue
@@ -178,8 +188,7 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
                                        hashed=person_summary)
                 report.persons = impact["persons"]
                 if impact["rows_rejected"]:
-                    report.warnings.append(
-                        f"{impact['rows_rejected']} row(s) rejected (marked in results_all_rows.csv)")
+                    report.warnings.append(_rejected(impact["rows_rejected"], export=True))
                 continue
             for person in iter_records(path, report):
                 emit(person, evaluate_person(person, policy, as_of, hashed=person_summary))
@@ -190,6 +199,12 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
         finally:
             _report(report, path, err)
     return reports
+
+
+def _rejected(rows: int, *, export: bool) -> str:
+    # The same words whether one process or several read the file.
+    where = "marked in results_all_rows.csv" if export else "--export-dir lists them in results_all_rows.csv"
+    return f"{rows} row(s) rejected ({where})"
 
 
 def _report(report: FileReport, path: Path, err: TextIO) -> None:

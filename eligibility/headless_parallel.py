@@ -33,7 +33,7 @@ from intake.doj.collector import collect_per_chunk
 from intake.doj.group import Chunk, SubjectIndex, merge_indexes, plan_chunks, scan_subjects
 from intake.doj.results import JOINED_FILES, ResultsPass, write_joined_rows, write_summary
 
-from .engine.output import determination_rows, person_summary_row
+from .engine.output import person_summary_row
 from .headless_shares import SharedOutput
 from .impact import ImpactSummary
 from .output_files import create_output
@@ -113,8 +113,7 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
             if job.person_summary:
                 target.write(person_summary_row(person, result, source))
             else:
-                for row in determination_rows(person, result, source):
-                    target.write(row)
+                target.write_determinations(person, result, source)
     stats = run.stats
     tallies = {"rows_read": stats.rows_read, "rows_rejected": stats.rows_rejected, "persons": stats.persons,
                "file_problem": stats.file_problem}

@@ -70,7 +70,7 @@ def test_as_of_is_required_and_checked():
 
 
 @pytest.mark.parametrize("split_subject", [False, True], ids=["contiguous", "split-subject"])
-def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, monkeypatch, split_subject):
+def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, monkeypatch, capsys, split_subject):
     source = tmp_path / "county.csv"
     generate_doj_file(source, rows=3000, seed=11)
     if split_subject:
@@ -81,13 +81,17 @@ def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, mo
     # Many small chunks, as a county's file has: shares are appended while later chunks run.
     monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 16 * 1024)
     assert len(headless_parallel.plan(source, 2)) == 2 * headless_parallel.CHUNKS_PER_WORKER
-    outputs = {}
+    outputs, warnings = {}, {}
     for workers in ("1", "2"):
         target = tmp_path / f"out-{workers}.jsonl"
         call_command("evaluate", str(source), "--as-of", "2026-01-15", "--county", "San Joaquin", "-o", str(target),
                      "--export-dir", str(tmp_path / f"export-{workers}"), "--workers", workers)
         outputs[workers] = target.read_bytes()
+        warnings[workers] = capsys.readouterr().err
     assert outputs["1"] == outputs["2"]
+    # The generated file has rows to reject; the user is told the same, and where to find them.
+    assert "row(s) rejected (marked in results_all_rows.csv)" in warnings["1"]
+    assert warnings["1"] == warnings["2"]
     for name in ("results_all_rows.csv", "results_condensed.csv", "results_determinations_only.csv",
                  "impact_summary.json"):
         one = (tmp_path / "export-1" / "county" / name).read_bytes()
