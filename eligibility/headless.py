@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import orjson
+
+from intake.doj.collector import PERSONS_PER_PASS, collect_per_chunk
 
 from .engine.evaluate import evaluate_person
 from .engine.output import determination_lines, determination_rows, person_summary_row
@@ -154,44 +157,50 @@ def evaluate_paths(paths: list[Path], policy: Policy, as_of: dt.date, *, fmt: st
                    workers: int = 1) -> list[FileReport]:
     writer = RowWriter(out, fmt, SUMMARY_KEYS if person_summary else CONTRACT_KEYS)
     reports = []
+    emitted = 0
     for path in _expand(paths):
         report = FileReport(path.name)
         reports.append(report)
 
         def emit(person, result, source=path.name):
+            nonlocal emitted
+            emitted += 1
+            if emitted % PERSONS_PER_PASS == 0:
+                gc.collect()  # the automatic passes are off while a file is read (collect_per_chunk)
             if person_summary:
                 writer.write(person_summary_row(person, result, source))
             else:
                 writer.write_determinations(person, result, source)
 
         try:
-            kind = detect_kind(path)
-            if kind == "doj" and workers > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
-                from .headless_parallel import evaluate_doj_parallel
+            with collect_per_chunk():
+                kind = detect_kind(path)
+                if kind == "doj" and workers > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
+                    from .headless_parallel import evaluate_doj_parallel
 
-                report.kind = "doj"
-                tallies = evaluate_doj_parallel(path, policy, as_of, fmt=fmt, out=out, person_summary=person_summary,
-                                                export_dir=export_dir / path.stem if export_dir else None,
-                                                workers=workers)
-                report.persons = tallies["persons"]
-                if tallies["rows_rejected"]:
-                    report.warnings.append(_rejected(tallies["rows_rejected"], export=export_dir is not None))
-                if tallies["file_problem"] and not tallies["persons"]:
-                    report.error = tallies["file_problem"]
-                continue
-            if export_dir is not None and kind == "doj":
-                # One pass: the contract rows and the analyst's results files from the same results.
-                from intake.doj.results import write_results
+                    report.kind = "doj"
+                    tallies = evaluate_doj_parallel(
+                        path, policy, as_of, fmt=fmt, out=out, person_summary=person_summary,
+                        export_dir=export_dir / path.stem if export_dir else None, workers=workers)
+                    report.persons = tallies["persons"]
+                    if tallies["rows_rejected"]:
+                        report.warnings.append(_rejected(tallies["rows_rejected"], export=export_dir is not None))
+                    if tallies["file_problem"] and not tallies["persons"]:
+                        report.error = tallies["file_problem"]
+                    continue
+                if export_dir is not None and kind == "doj":
+                    # One pass: the contract rows and the analyst's results files from the same results.
+                    from intake.doj.results import write_results
 
-                report.kind = "doj"
-                impact = write_results(path, export_dir / path.stem, policy, as_of, on_result=emit,
-                                       hashed=person_summary)
-                report.persons = impact["persons"]
-                if impact["rows_rejected"]:
-                    report.warnings.append(_rejected(impact["rows_rejected"], export=True))
-                continue
-            for person in iter_records(path, report):
-                emit(person, evaluate_person(person, policy, as_of, hashed=person_summary))
+                    report.kind = "doj"
+                    impact = write_results(path, export_dir / path.stem, policy, as_of, on_result=emit,
+                                           hashed=person_summary)
+                    report.persons = impact["persons"]
+                    if impact["rows_rejected"]:
+                        report.warnings.append(_rejected(impact["rows_rejected"], export=True))
+                    continue
+                for person in iter_records(path, report):
+                    emit(person, evaluate_person(person, policy, as_of, hashed=person_summary))
         except InputError as error:
             report.error = str(error)
         except OSError as error:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from intake.doj.collector import collect_per_chunk
+from intake.doj.collector import PERSONS_PER_PASS, collect_per_chunk
 from intake.doj.group import Chunk, SubjectIndex, merge_indexes, plan_chunks, scan_subjects
 from intake.doj.results import JOINED_FILES, ResultsPass, write_joined_rows, write_summary
 
@@ -38,8 +38,6 @@ from .headless_shares import SharedOutput
 from .impact import ImpactSummary
 from .output_files import create_output
 
-# Persons between two garbage-collector passes in a chunk.
-GC_EVERY = 2000
 # Chunks per process: smaller chunks keep less of a share waiting in memory for its place and even
 # out the processes' finishing times; each chunk costs a little setup.
 CHUNKS_PER_WORKER = 16
@@ -81,7 +79,7 @@ def _scan(chunk: Chunk) -> SubjectIndex:
 
 
 def _evaluate(chunk: Chunk, index: SubjectIndex):
-    with collect_per_chunk():  # gc.collect() every GC_EVERY persons below
+    with collect_per_chunk():  # gc.collect() every PERSONS_PER_PASS persons below
         return _evaluate_chunk(_JOB, chunk, index)
 
 
@@ -106,7 +104,7 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
         writer, late_writer = RowWriter(handle, job.fmt, keys), RowWriter(late, job.fmt, keys)
         source = job.path.name
         for number, (item, result) in enumerate(run, 1):
-            if number % GC_EVERY == 0:
+            if number % PERSONS_PER_PASS == 0:
                 gc.collect()
             person = item.person
             target = late_writer if item.regrouped else writer

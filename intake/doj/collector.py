@@ -14,6 +14,9 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# Persons between two of the caller's passes.
+PERSONS_PER_PASS = 2000
+
 
 @contextmanager
 def collect_per_chunk() -> Iterator[None]:
