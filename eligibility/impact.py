@@ -18,14 +18,18 @@ from functools import lru_cache
 
 from .engine.offense_lists import offense_lists
 from .engine.record import DispositionKind, EventKind, Level, Person, add_years
-from .engine.results import Outcome, PersonResult
+from .engine.results import GRANTING, Outcome, PersonResult
 
 POLICIES = ("office_policy", "dismiss_all_prop64", "dismiss_all_prop64_and_related")
 ALREADY_CLEARED = {DispositionKind.SET_ASIDE, DispositionKind.RELIEF_GRANTED, DispositionKind.SEALED}
 RECENT_YEARS = 7
 # Members read once per count below: in Python 3.11 reading one through its class costs a lookup in
 # the enum machinery each time.
-_COURT, _FELONY, _DISMISS, _REDUCE = EventKind.COURT, Level.FELONY, Outcome.DISMISS, Outcome.REDUCE
+_COURT, _FELONY, _DISMISS = EventKind.COURT, Level.FELONY, Outcome.DISMISS
+_CONVICTED, _UNKNOWN = DispositionKind.CONVICTED, Level.UNKNOWN
+# The updates that lower a conviction's level, as Count.current_level reads them.
+_REDUCED_TO = {DispositionKind.REDUCED_TO_MISDEMEANOR: Level.MISDEMEANOR,
+               DispositionKind.REDUCED_TO_INFRACTION: Level.INFRACTION}
 
 
 @dataclass
@@ -63,23 +67,24 @@ class ImpactSummary:
         self.persons_with_convictions += 1
         lists = offense_lists()
         recent_cutoff = _recent_cutoff(self.as_of)
-        had_felony = False
+        wanted, by_section = self.county, self.convictions_in_county_by_section
+        felonies = in_county = 0
         # Each count's facts once, then the three policies over them: the policies differ only in
         # which counts they dismiss.
         facts = []
-        for count, county, dismissed, reduced in convictions:
-            self.convictions += 1
-            felony = count.current_level == _FELONY
-            had_felony |= felony
-            self.felony_convictions += felony
-            self.non_felony_convictions += not felony
-            if not self.county or county == self.county:
-                self.convictions_in_county += 1
-                self.convictions_in_county_by_section[str(count.code_section) if count.code_section else "unknown"] += 1
-            conviction_date = count.conviction_date
+        for count, conviction_date, county, felony, dismissed, reduced in convictions:
+            felonies += felony
+            if not wanted or county == wanted:
+                in_county += 1
+                section = count.code_section
+                by_section[str(section) if section else "unknown"] += 1
             recent = conviction_date is None or conviction_date >= recent_cutoff
             facts.append((_dismissed_under(count, dismissed, lists), felony, recent, reduced))
-        self.people_with_felony_before += had_felony
+        self.convictions += len(convictions)
+        self.felony_convictions += felonies
+        self.non_felony_convictions += len(convictions) - felonies
+        self.convictions_in_county += in_county
+        self.people_with_felony_before += felonies > 0
         for position, name in enumerate(POLICIES):
             tally = self.policies[name]
             felony_left = conviction_left = recent_left = False
@@ -136,30 +141,44 @@ class ImpactSummary:
 
 
 def _open_convictions(person: Person, result: PersonResult) -> list[tuple]:
-    """(count, county, dismissed by the engine, reduced by the engine) of each court conviction
-    not already cleared."""
+    """(count, conviction date, county, felony today, dismissed by the engine, reduced by the
+    engine) of each court conviction not already cleared."""
     # Of the engine's outcomes only dismiss and reduce matter here: keep the counts that got one.
     dismissed, reduced = set(), set()
+    last_key = where = None
     for det in result.determinations:
         outcome = det.outcome
-        if outcome == _DISMISS:
-            counts = dismissed
-        elif outcome == _REDUCE:
-            counts = reduced
-        else:
-            continue
-        key = det.key
-        counts.add((key.cycle, key.event, key.count))
+        if outcome in GRANTING:
+            key = det.key
+            if key is not last_key:  # a count's determinations share their key
+                last_key, where = key, (key.cycle, key.event, key.count)
+            (dismissed if outcome == _DISMISS else reduced).add(where)
     convictions = []
     for cycle_index, cycle in enumerate(person.cycles):
         for event_index, event in enumerate(cycle.events):
             if event.kind != _COURT:
                 continue
             for count_index, count in enumerate(event.counts):
-                if count.conviction is None or not ALREADY_CLEARED.isdisjoint([d.kind for d in count.dispositions]):
-                    continue
-                key = (cycle_index, event_index, count_index)
-                convictions.append((count, event.county, key in dismissed, key in reduced))
+                # Count.conviction, Count.current_level and whether the conviction was cleared, in
+                # one pass over the dispositions: the properties are three Python calls a count.
+                conviction = level = None
+                for disposition in count.dispositions:
+                    kind = disposition.kind
+                    if kind in ALREADY_CLEARED:
+                        break
+                    if kind == _CONVICTED:
+                        if conviction is None:
+                            conviction = disposition
+                    elif kind in _REDUCED_TO:
+                        level = _REDUCED_TO[kind]
+                else:
+                    if conviction is None:
+                        continue
+                    if level is None:
+                        level = conviction.level if conviction.level != _UNKNOWN else count.toc
+                    key = (cycle_index, event_index, count_index)
+                    convictions.append((count, conviction.date, event.county, level == _FELONY, key in dismissed,
+                                        key in reduced))
     return convictions
 
 

@@ -77,76 +77,143 @@ def encode_line(values) -> str:
 
 
 _CONDENSED = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS))
-_NAME = COLUMN_NAMES.index("PRI_NAME")
-_KEY_NAME = CONDENSED_SOURCE_COLUMNS.index("PRI_NAME")
-# An itemgetter of a single index returns the field itself, not a tuple of one.
-assert 2 <= _KEY_NAME <= len(CONDENSED_SOURCE_COLUMNS) - 3
-_KEY_BEFORE_NAME = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS[:_KEY_NAME]))
-_KEY_AFTER_NAME = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS[_KEY_NAME + 1:]))
+# The condensed key columns: three identifiers, the name, and fifteen more.
+_RECORD_ID, _SUBJECT, _CII, _NAME = (COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS[:4])
+assert CONDENSED_SOURCE_COLUMNS[3] == "PRI_NAME"
+_KEY_AFTER_NAME = itemgetter(*(COLUMN_NAMES.index(name) for name in CONDENSED_SOURCE_COLUMNS[4:]))
 
 
 def encode_key_columns(fields: list[str]) -> str:
     """:func:`encode_line` of a row's condensed key columns. PRI_NAME ("LAST,FIRST M") holds a
-    comma in nearly every row: it is quoted on its own, and the other columns are checked at once."""
-    before, after = _KEY_BEFORE_NAME(fields), _KEY_AFTER_NAME(fields)
-    if _needs_quotes("".join(before) + "".join(after)):
+    comma in nearly every row: it is quoted on its own, and the other columns are checked at once
+    (each join of a field costs about as much as a search through it)."""
+    after = _KEY_AFTER_NAME(fields)
+    record, subject, cii = fields[_RECORD_ID], fields[_SUBJECT], fields[_CII]
+    plain = f"{record}{subject}{cii}{''.join(after)}"
+    if "," in plain or '"' in plain or "\n" in plain or "\r" in plain:
         return encode_line(_CONDENSED(fields))
-    return f"{','.join(before)},{quote_field(fields[_NAME])},{','.join(after)}"
+    name = fields[_NAME]
+    if "," in name and '"' not in name:  # quote_field(name), for the usual name
+        return f'{record},{subject},{cii},"{name}",{",".join(after)}'
+    return f"{record},{subject},{cii},{quote_field(name)},{','.join(after)}"
 
 
 def determination_columns(person: Person, result, as_of: dt.date) -> dict[int, list[str]]:
     """line number -> the encoded determination columns, one string per determination of its count."""
-    cycles, iso, years_since = person.cycles, ISO_DATES, _years_since(as_of)
+    return _encode_determinations(person, result, as_of, "", "")
+
+
+def _joined_columns(person: Person, result, as_of: dt.date) -> dict[int, list[str]]:
+    """:func:`determination_columns` as :class:`JoinedRows` appends them to a source line: each with
+    the comma before it and the line terminator, so that no line is built by concatenation."""
+    return _encode_determinations(person, result, as_of, ",", "\r\n")
+
+
+# The determination's fields, read from its instance dict in one C call: the result classes fill
+# that dict in __init__, and Python 3.11 cannot specialize attribute reads on such instances (each
+# ``det.x`` is a generic lookup, a few hundred instructions).
+_DETERMINATION = itemgetter("key", "case_number", "count_number", "code_section", "relief", "outcome", "reduce_to",
+                            "seal", "eligible_on", "reasons", "questions", "disposition_date")
+_COUNT_KEY = itemgetter("cycle", "event", "count")
+
+
+def _encode_determinations(person: Person, result, as_of: dt.date, lead: str, end: str) -> dict[int, list[str]]:
+    cycles, verdicts, days, years = person.cycles, _VERDICTS, _DAYS, _years_since(as_of)
     by_line: dict[int, list[str]] = {}
     # The person's columns are the same in each of its determinations: encode them once.
-    person_key = quote_field(result.person_key)
-    priors = f"{quote_field('; '.join(result.superstrike_priors))},{_bool(result.registrant)}"
-    after = f"{_bool(result.no_felony_after_relief)},{_bool(result.no_conviction_after_relief)},"
+    person_key = f"{lead}{quote_field(result.person_key)},"
+    priors = f",{quote_field('; '.join(result.superstrike_priors))},{_bool(result.registrant)},"
+    after = f",{_bool(result.no_felony_after_relief)},{_bool(result.no_conviction_after_relief)},{end}"
+    last_key = refs = last_case = last_section = last_number = case = None
     for det in result.determinations:
-        key = det.key
-        count = cycles[key.cycle].events[key.event].counts[key.count]
-        case_number, code_section = det.case_number, det.code_section
-        if _needs_quotes(f"{case_number}{code_section}"):
-            case_number, code_section = quote_field(case_number), quote_field(code_section)
-        # Reason.__str__, written out: str() on each reason is a Python call from C, twice the cost.
-        reasons = quote_field(" | ".join([f"{r.text} ({r.citation})" for r in det.reasons]))
-        questions = det.questions
-        questions = quote_field(" | ".join([f"{q.code}: {q.text}" for q in questions])) if questions else ""
-        reduce_to, eligible_on, convicted = det.reduce_to, det.eligible_on, det.disposition_date
-        # The other columns are numbers, dates, true/false and enum values (``_value_``: ``.value``
-        # is a property that costs two Python calls), none of which ever needs quotes.
-        encoded = (
-            f"{person_key},{case_number},{det.count_number},{code_section},{det.relief._value_},"
-            f"{det.outcome._value_},{reduce_to._value_ if reduce_to else ''},{'true' if det.seal else 'false'},"
-            f"{iso[eligible_on] if eligible_on else ''},{reasons},{questions},{priors},"
-            f"{years_since[convicted] if convicted else ''},{after}"
-        )
-        for ref in count.refs:
-            by_line.setdefault(ref.line, []).append(encoded)
+        (key, case_number, count_number, code_section, relief, outcome, reduce_to, seal, eligible_on, reasons,
+         questions, convicted) = _DETERMINATION(det.__dict__)
+        if key is not last_key:  # a count's determinations share their key
+            cycle, event, index = _COUNT_KEY(key.__dict__)
+            refs = cycles[cycle].events[event].counts[index].refs
+            last_key = key
+        # A count's determinations come one after the other, with the same case number objects.
+        if case_number is not last_case or code_section is not last_section or count_number != last_number:
+            last_case, last_section, last_number = case_number, code_section, count_number
+            case = f"{case_number},{count_number},{code_section},"
+            if case.count(",") != 3 or '"' in case or "\n" in case or "\r" in case:
+                case = f"{quote_field(case_number)},{count_number},{quote_field(code_section)},"
+        # The columns a file repeats come from exact dicts, misses being rare: a dict subclass with
+        # __missing__ costs a Python-level call per subscript.
+        try:
+            verdict = verdicts[relief, outcome, reduce_to, seal]
+        except KeyError:
+            verdict = verdicts[relief, outcome, reduce_to, seal] = _verdict(relief, outcome, reduce_to, seal)
+        try:
+            eligible = days[eligible_on]
+        except KeyError:  # ISO_DATES has most dates already: the contract rows show them too
+            eligible = _remember(days, eligible_on, ISO_DATES[eligible_on])
+        try:
+            since = years[convicted]
+        except KeyError:
+            since = _remember(years, convicted, str(years_between(convicted, as_of)))
+        # Reason.__str__ of each reason, written out for the usual one to three reasons: str() on
+        # each reason is a Python call from C, and a list comprehension is a function call.
+        size = len(reasons)
+        if size == 2:
+            first, second = reasons
+            text = f"{first.text} ({first.citation}) | {second.text} ({second.citation})"
+        elif size == 1:
+            (first,) = reasons
+            text = f"{first.text} ({first.citation})"
+        elif size == 3:
+            first, second, third = reasons
+            text = (f"{first.text} ({first.citation}) | {second.text} ({second.citation}) | "
+                    f"{third.text} ({third.citation})")
+        else:
+            text = " | ".join([f"{reason.text} ({reason.citation})" for reason in reasons])
+        # quote_field(text), written out: most texts hold a comma and no quote.
+        if "," in text or "\n" in text or "\r" in text:
+            text = f'"{text}"' if '"' not in text else quote_field(text)
+        elif '"' in text:
+            text = quote_field(text)
+        if not questions:
+            questions = ""
+        elif len(questions) == 1:
+            (question,) = questions
+            questions = quote_field(f"{question.code}: {question.text}")
+        else:
+            questions = quote_field(" | ".join([f"{q.code}: {q.text}" for q in questions]))
+        encoded = f"{person_key}{case}{verdict}{eligible},{text},{questions}{priors}{since}{after}"
+        for ref in refs:
+            line = ref.line
+            columns = by_line.get(line)
+            if columns is None:
+                by_line[line] = [encoded]
+            else:
+                columns.append(encoded)
     return by_line
 
 
-def _needs_quotes(text: str) -> bool:
-    return "," in text or '"' in text or "\n" in text or "\r" in text
+# Column texts by value, each computed once: a file's dates and determination outcomes repeat.
+# None (no date) is the empty column. The enum values never need quotes (``_value_``: ``.value``
+# is a property that costs two Python calls).
+_VERDICTS: dict[tuple, str] = {}  # (relief, outcome, reduce_to, seal) -> their four columns: a few dozen
+_DAYS: dict[dt.date | None, str] = {None: ""}
+_LIMIT = ISO_DATES.LIMIT  # values kept at most: a file of nonsense must not grow a cache without end
 
 
-class _YearsSince(dict):
-    """date -> whole years from it to ``as_of``, each computed once (the dates of a file repeat)."""
+def _verdict(relief, outcome, reduce_to, seal: bool) -> str:
+    return f"{relief._value_},{outcome._value_},{reduce_to._value_ if reduce_to else ''},{_bool(seal)},"
 
-    def __init__(self, as_of: dt.date):
-        super().__init__()
-        self.as_of = as_of
 
-    def __missing__(self, day: dt.date) -> int:
-        if len(self) >= ISO_DATES.LIMIT:
-            self.clear()
-        years = self[day] = years_between(day, self.as_of)
-        return years
+def _remember(cache: dict, day: dt.date, text: str) -> str:
+    if len(cache) >= _LIMIT:
+        cache.clear()
+        cache[None] = ""
+    cache[day] = text
+    return text
 
 
 @lru_cache(maxsize=4)
-def _years_since(as_of: dt.date) -> _YearsSince:
-    return _YearsSince(as_of)
+def _years_since(as_of: dt.date) -> dict[dt.date | None, str]:
+    """date -> whole years from it to ``as_of``, as text."""
+    return {None: ""}
 
 
 def _bool(value: bool) -> str:
@@ -191,7 +258,7 @@ class ResultsPass:
                 result = evaluate_person(item.person, policy, as_of, hashed=hashed)
                 if export:
                     summary.add(item.person, result)
-                    columns = determination_columns(item.person, result, as_of)
+                    columns = _joined_columns(item.person, result, as_of)
                     if joined is not None:
                         _write_journal(journal, item.subject_id, columns, joined)
                     else:
@@ -273,12 +340,23 @@ def write_joined_rows(path: Path, out: Path | None, by_line: dict[int, list[str]
 
 
 _EMPTY = "," * (len(DETERMINATION_COLUMNS) - 1)
+_NO_COLUMNS = f",{_EMPTY}\r\n"  # the end of a line without determination, as _joined_columns ends one
 _WIDTH = len(COLUMN_NAMES)
+# Pieces gathered per file before they are joined and written: about 4,000 lines, 1-2 MB. Measured
+# on 1M rows with two workers: smaller joins pass through the 1 MB write buffer (a copy more),
+# larger ones cost page faults on fresh memory.
+FLUSH_PIECES = 12_000
 
 
 class JoinedRows:
-    """The three joined files, written in file order. Lines are gathered and written a few
-    thousand at a time: a write call per line was a tenth of the whole evaluation."""
+    """The three joined files, written in file order. A line is gathered as its pieces (line
+    number, source line or key columns, determination columns), the same string objects in each
+    file that has them; the pieces are joined and written a few thousand lines at a time. A write
+    call per line was a tenth of the whole evaluation, and building each line first copied every
+    byte once more.
+
+    ``by_line`` maps a line number to its determination columns as :func:`_joined_columns`
+    encodes them (with the comma before and the line terminator after)."""
 
     def __init__(self, out: Path, *, suffix: str = "", header: bool = True, files: list[TextIO] | None = None):
         if files is None:
@@ -296,10 +374,10 @@ class JoinedRows:
 
     def add_all(self, results: list[Row | RowError], by_line: dict[int, list[str]]) -> None:
         """Add each row, with its line's determination columns from ``by_line``, in order."""
-        if len(self.all_lines) > 4000:
+        all_lines, condensed_lines, only_lines = self.all_lines, self.condensed_lines, self.only_lines
+        if len(all_lines) > FLUSH_PIECES:
             self.flush()
-        all_lines, condensed_lines = self.all_lines.append, self.condensed_lines.append
-        only_lines = self.only_lines.append
+        get = by_line.get
         for result in results:
             if type(result) is RowError:
                 self._add_rejected(result)
@@ -312,18 +390,28 @@ class JoinedRows:
             else:
                 source = result.raw_line
             key = encode_key_columns(fields)
-            determinations = by_line.get(line)
+            number = f"{line},"
+            # lines.append(piece): the interpreter specializes it into its cheapest call (a bound
+            # method, or += of a tuple of pieces, costs half as much again).
+            determinations = get(line)
             if not determinations:
-                all_lines(f"{line},{source},{_EMPTY}\r\n")
-                condensed_lines(f"{line},{key},{_EMPTY}\r\n")
+                all_lines.append(number)
+                all_lines.append(source)
+                all_lines.append(_NO_COLUMNS)
+                condensed_lines.append(number)
+                condensed_lines.append(key)
+                condensed_lines.append(_NO_COLUMNS)
                 continue
-            # The line number is formatted once, not once per file and determination.
-            source, key = f"{line},{source},", f"{line},{key},"
             for columns in determinations:
-                joined = f"{source}{columns}\r\n"
-                all_lines(joined)
-                only_lines(joined)
-                condensed_lines(f"{key}{columns}\r\n")
+                all_lines.append(number)
+                all_lines.append(source)
+                all_lines.append(columns)
+                only_lines.append(number)
+                only_lines.append(source)
+                only_lines.append(columns)
+                condensed_lines.append(number)
+                condensed_lines.append(key)
+                condensed_lines.append(columns)
 
     def _add_rejected(self, result: RowError) -> None:
         # Nothing is dropped: a rejected row is written with what it held and why.
