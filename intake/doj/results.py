@@ -34,6 +34,7 @@ from eligibility.engine.policy import Policy
 from eligibility.engine.record import Person, years_between
 from eligibility.engine.results import PersonResult
 from eligibility.impact import ImpactSummary, summary_rows
+from eligibility.output_files import create_output
 
 from .columns import COLUMNS as COLUMN_NAMES
 from .columns import SUBJECT_ID
@@ -360,7 +361,8 @@ class JoinedRows:
 
     def __init__(self, out: Path, *, suffix: str = "", header: bool = True, files: list[TextIO] | None = None):
         if files is None:
-            files = [open(out / f"{name}{suffix}", "w", newline="") for name in JOINED_FILES]  # noqa: SIM115
+            files = [open(create_output(out / f"{name}{suffix}"), "w", newline="")  # noqa: SIM115
+                     for name in JOINED_FILES]
         self.files = files
         self.all_lines: list[str] = []
         self.condensed_lines: list[str] = []
