@@ -53,10 +53,15 @@ class OffenseList:
     entries: tuple[Entry, ...]
     by_base: dict[tuple[str, str], tuple[Entry, ...]]
     # Codes with a wildcard row ("VC *"): only they need the second lookup, and few lists have one.
-    wildcard_codes: frozenset[str] = frozenset()
+    # Derived from by_base, never passed in, so that no list can be built without it.
+    wildcard_codes: frozenset[str] = field(init=False, compare=False, repr=False)
     # (id of one of this list's entries, doubt) -> its Hit: a hit is immutable, and a file hits the same rows
     # over and over. The list holds its entries, so their ids stay theirs while the cache lives.
     hits: dict[tuple[int, str], Hit] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wildcard_codes",
+                           frozenset(code for code, section in self.by_base if section == WILDCARD))
 
     def match(self, section: CodeSection | None, attempted: bool = False,
               level: Level = _UNKNOWN) -> Hit | None:
@@ -132,7 +137,6 @@ def load_list(name: str, key: str = "entries") -> OffenseList:
         version=data["version"],
         entries=entries,
         by_base={k: tuple(v) for k, v in by_base.items()},
-        wildcard_codes=frozenset(code for code, section in by_base if section == WILDCARD),
     )
 
 
