@@ -9,7 +9,8 @@ kept in a temporary file, and whoever learns its start (its own process, or the 
 share's task has ended) copies it in.
 
 Written once, in place: appending whole shares after the fact copied the gigabytes of a county's
-results a second time, and on this kind of machine writing fresh pages costs about a second per GB.
+results a second time. Most of a share goes to the disk past the page cache
+(:mod:`.direct_output`); the bytes where two shares meet inside one disk block go through it.
 The start of every share is published in shared memory (:attr:`SharedOutput.ends`), which the
 processes inherit when they are forked.
 """
@@ -21,6 +22,8 @@ import multiprocessing
 import os
 import tempfile
 from pathlib import Path
+
+from .direct_output import PositionedWriter
 
 # Bytes a share keeps in memory while its start is unknown; the rest waits in a temporary file.
 MEMORY_LIMIT = 64 * 1024 * 1024
@@ -75,7 +78,7 @@ class ShareWriter(io.RawIOBase):
     def __init__(self, output: SharedOutput, part: int):
         super().__init__()
         self.output, self.part = output, part
-        self.position = UNKNOWN  # where the next byte goes, once the share's start is known
+        self.sink: PositionedWriter | None = None  # writes from the share's start, once it is known
         self.length = 0
         self.held: list[bytes] = []
         self.held_bytes = 0
@@ -96,11 +99,10 @@ class ShareWriter(io.RawIOBase):
     def write(self, data) -> int:
         size = len(data)  # ``data`` is a view of the buffer above: copied only when it is held
         self.length += size
-        if self.position == UNKNOWN and not self._place():
+        if self.sink is None and not self._place():
             self._hold(bytes(data))
             return size
-        _pwrite_all(self.output.fd, data, self.position)
-        self.position += size
+        self.sink.write(data)
         return size
 
     def _place(self) -> bool:
@@ -114,11 +116,10 @@ class ShareWriter(io.RawIOBase):
             position += _copy_into(self.spill_name, self.output.fd, position)
             os.unlink(self.spill_name)
             self.spill = None
+        self.sink = PositionedWriter(self.output.fd, position)
         for block in self.held:
-            _pwrite_all(self.output.fd, block, position)
-            position += len(block)
+            self.sink.write(block)
         self.held, self.held_bytes = [], 0
-        self.position = position
         return True
 
     def _hold(self, data: bytes) -> None:
@@ -140,12 +141,12 @@ class ShareWriter(io.RawIOBase):
     def finish(self) -> tuple[int, str] | None:
         """After the last write (and a flush of the layers above): publish where the share ends,
         or hand the parent what it must copy in (see :meth:`SharedOutput.settle`)."""
-        if self.position == UNKNOWN and not self._place():
+        if self.sink is None and not self._place():
             self._spill_held()
             self.spill.close()
             self.spill = None
             return self.length, self.spill_name
-        self.output.ends[self.part] = self.position
+        self.output.ends[self.part] = self.sink.close()
         return None
 
 
