@@ -17,16 +17,20 @@ system without them, such as tmpfs), everything is written the usual way.
 from __future__ import annotations
 
 import errno
+import io
 import mmap
 import os
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 # Offsets and lengths of direct writes are multiples of this (the page size: a multiple of the
 # logical block size of every disk we expect).
 ALIGN = 4096
-# Bytes gathered before a direct write; two buffers per stream, reused by the streams of a process.
+# Bytes gathered before a direct write, and buffers a stream may have on their way to the disk while
+# it fills the next one (the buffers are reused by the streams of a process).
 BUFFER_BYTES = 4 * 1024 * 1024
+IN_FLIGHT = 2
 # A disk slower than the evaluation makes it wait for the buffer before, whereas the page cache takes
 # the bytes at once and writes them out later: once a process has waited this long in all, and for
 # this share of the time since its first direct write, it writes the usual way again. (A burst, such
@@ -57,8 +61,7 @@ class PositionedWriter:
         self.position = position  # where the next byte that is not in the buffer goes
         self.buffer: mmap.mmap | None = None
         self.fill = 0
-        self.pending: Future | None = None  # the other buffer, on its way to the disk
-        self.pending_buffer: mmap.mmap | None = None
+        self.pending: deque[tuple[Future, mmap.mmap]] = deque()  # buffers on their way to the disk
         self.closed = False
         if direct_fd is not None:
             # Up to the first block boundary, the usual way: a direct write starts on a boundary.
@@ -95,27 +98,30 @@ class PositionedWriter:
 
     def _send(self, length: int) -> None:
         """Hand the first ``length`` (aligned) bytes of the buffer to the writer thread."""
-        self._wait()
+        while len(self.pending) >= IN_FLIGHT:
+            self._wait_oldest()
         buffer = self.buffer
         if _TIMES[0] is None:
             _TIMES[0] = time.perf_counter()
-        self.pending = _writer().submit(_write_block, self.fd, self.direct_fd, buffer, length, self.position)
-        self.pending_buffer = buffer
+        future = _writer().submit(_write_block, self.fd, self.direct_fd, buffer, length, self.position)
+        self.pending.append((future, buffer))
         self.position += length
         self.buffer, self.fill = None, 0
 
     def _wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            try:
-                if not pending.done():
-                    started = time.perf_counter()
-                    wait([pending])
-                    _TIMES[1] += time.perf_counter() - started
-                pending.result()  # raises what the write raised
-            finally:
-                _give_back(self.pending_buffer)
-                self.pending_buffer = None
+        while self.pending:
+            self._wait_oldest()
+
+    def _wait_oldest(self) -> None:
+        future, buffer = self.pending.popleft()
+        try:
+            if not future.done():
+                started = time.perf_counter()
+                wait([future])
+                _TIMES[1] += time.perf_counter() - started
+            future.result()  # raises what the write raised
+        finally:
+            _give_back(buffer)
 
     def _stop_direct(self) -> None:
         """From here on, the usual way (the buffer just sent is the last direct write)."""
@@ -147,6 +153,36 @@ class PositionedWriter:
                     os.close(self.direct_fd)
                     self.direct_fd = None
         return self.position
+
+
+class DirectFile(io.RawIOBase):
+    """A raw binary file, open for writing at ``fd`` (which it owns and closes), that writes through a
+    :class:`PositionedWriter` from the current offset on: wrap it as ``open`` would,
+    ``io.TextIOWrapper(io.BufferedWriter(DirectFile(fd)), newline="")``."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self.fd = fd
+        self.sink = PositionedWriter(fd, os.lseek(fd, 0, os.SEEK_CUR))
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data) -> int:
+        self.sink.write(data)
+        return len(data)
+
+    def close(self) -> None:
+        # The buffer above has flushed into this file by now.
+        if not self.closed:
+            try:
+                os.lseek(self.fd, self.sink.close(), os.SEEK_SET)
+            finally:
+                os.close(self.fd)
+        super().close()
 
 
 def _write_block(fd: int, direct_fd: int | None, buffer: mmap.mmap, length: int, position: int) -> None:

@@ -1,6 +1,7 @@
 """Results written past the page cache hold exactly the bytes written, wherever the stream starts
 and however its writes are cut, and fall back to the usual writes where direct ones are refused."""
 
+import io
 import os
 import random
 import threading
@@ -8,7 +9,7 @@ import threading
 import pytest
 
 from eligibility import direct_output
-from eligibility.direct_output import ALIGN, PositionedWriter, open_direct
+from eligibility.direct_output import ALIGN, DirectFile, PositionedWriter, open_direct
 
 
 @pytest.fixture
@@ -155,3 +156,14 @@ def test_direct_writes_can_be_turned_off(tmp_path, monkeypatch):
     assert open_direct(fd) is None
     assert PositionedWriter(fd, 0).direct_fd is None
     os.close(fd)
+
+
+def test_a_direct_file_writes_what_open_writes(tmp_path, small_buffers):
+    lines = [f"{n},naïve \"quoted\" text,{'x' * (n % 97)}\r\n" for n in range(3000)]
+    with open(tmp_path / "plain.csv", "w", newline="") as plain:
+        plain.writelines(lines)
+    fd = os.open(tmp_path / "direct.csv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, b"header\r\n")
+    with io.TextIOWrapper(io.BufferedWriter(DirectFile(fd)), newline="") as direct:
+        direct.writelines(lines)
+    assert (tmp_path / "direct.csv").read_bytes() == b"header\r\n" + (tmp_path / "plain.csv").read_bytes()
