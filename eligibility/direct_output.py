@@ -20,9 +20,11 @@ import errno
 import io
 import mmap
 import os
+import stat
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import TextIO
 
 # Offsets and lengths of direct writes are multiples of this (the page size: a multiple of the
 # logical block size of every disk we expect).
@@ -156,9 +158,8 @@ class PositionedWriter:
 
 
 class DirectFile(io.RawIOBase):
-    """A raw binary file, open for writing at ``fd`` (which it owns and closes), that writes through a
-    :class:`PositionedWriter` from the current offset on: wrap it as ``open`` would,
-    ``io.TextIOWrapper(io.BufferedWriter(DirectFile(fd)), newline="")``."""
+    """A raw binary file, open for writing at ``fd`` (a regular file, which it owns and closes), that
+    writes through a :class:`PositionedWriter` from the current offset on (see :func:`open_text`)."""
 
     def __init__(self, fd: int):
         super().__init__()
@@ -179,10 +180,18 @@ class DirectFile(io.RawIOBase):
         # The buffer above has flushed into this file by now.
         if not self.closed:
             try:
-                os.lseek(self.fd, self.sink.close(), os.SEEK_SET)
+                self.sink.close()
             finally:
                 os.close(self.fd)
         super().close()
+
+
+def open_text(fd: int) -> TextIO:
+    """``open(fd, "w", newline="")``, written mostly past the page cache when ``fd`` is a regular
+    file (anything else, a pipe say, is written as ``open`` writes it)."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        return open(fd, "w", newline="")  # noqa: SIM115 - the caller closes it
+    return io.TextIOWrapper(io.BufferedWriter(DirectFile(fd), 1 << 20), newline="")
 
 
 def _write_block(fd: int, direct_fd: int | None, buffer: mmap.mmap, length: int, position: int) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
-from eligibility.direct_output import DirectFile
+from eligibility.direct_output import open_text
 from eligibility.engine.evaluate import evaluate_person
 from eligibility.engine.output import ISO_DATES
 from eligibility.engine.policy import Policy
@@ -363,10 +362,7 @@ class JoinedRows:
 
     def __init__(self, out: Path, *, suffix: str = "", header: bool = True, files: list[TextIO] | None = None):
         if files is None:
-            # As open(path, "w", newline="") would, but written mostly past the page cache.
-            files = [io.TextIOWrapper(io.BufferedWriter(DirectFile(create_output(out / f"{name}{suffix}")), 1 << 20),
-                                      newline="")
-                     for name in JOINED_FILES]
+            files = [open_text(create_output(out / f"{name}{suffix}")) for name in JOINED_FILES]
         self.files = files
         self.all_lines: list[str] = []
         self.condensed_lines: list[str] = []

@@ -1,7 +1,6 @@
 """Results written past the page cache hold exactly the bytes written, wherever the stream starts
 and however its writes are cut, and fall back to the usual writes where direct ones are refused."""
 
-import io
 import os
 import random
 import threading
@@ -9,7 +8,7 @@ import threading
 import pytest
 
 from eligibility import direct_output
-from eligibility.direct_output import ALIGN, DirectFile, PositionedWriter, open_direct
+from eligibility.direct_output import ALIGN, DirectFile, PositionedWriter, open_direct, open_text
 
 
 @pytest.fixture
@@ -164,6 +163,16 @@ def test_a_direct_file_writes_what_open_writes(tmp_path, small_buffers):
         plain.writelines(lines)
     fd = os.open(tmp_path / "direct.csv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.write(fd, b"header\r\n")
-    with io.TextIOWrapper(io.BufferedWriter(DirectFile(fd)), newline="") as direct:
+    with open_text(fd) as direct:
+        assert isinstance(direct.buffer.raw, DirectFile)
         direct.writelines(lines)
     assert (tmp_path / "direct.csv").read_bytes() == b"header\r\n" + (tmp_path / "plain.csv").read_bytes()
+
+
+def test_a_pipe_is_written_as_open_writes_it(tmp_path):
+    read, write = os.pipe()
+    with open_text(write) as text:
+        assert not isinstance(text.buffer.raw, DirectFile)
+        text.write("a,b\r\n")
+    with os.fdopen(read, "rb") as pipe:
+        assert pipe.read() == b"a,b\r\n"
