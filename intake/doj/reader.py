@@ -204,7 +204,9 @@ def _split_quoted(parts: list[str]) -> list[str] | None:
 # 35 fields (and the quoted name) not cut again, and strings whose hashes are already computed.
 _SUBJECT_END = CYC_SEG_SEP + 1
 # csv's own encoding of fields: ``writerow`` returns what ``write`` returns, here the line itself.
-_ENCODER = csv.writer(SimpleNamespace(write=str), lineterminator=",")
+# (Its terminator is a newline, which _subject_segment turns into the comma after CYC_SEG_SEP:
+# Python 3.13 refuses a terminator equal to the delimiter.)
+_ENCODER = csv.writer(SimpleNamespace(write=str), lineterminator="\n")
 
 
 def _subject_segment(fields: list[str], line: str) -> tuple[str, list[str]] | None:
@@ -218,7 +220,7 @@ def _subject_segment(fields: list[str], line: str) -> tuple[str, list[str]] | No
     whose RECORD_ID and text after the segment hold no quote, and which holds no carriage return:
     ``str.split`` cuts those parts as csv does.
     """
-    text = _ENCODER.writerow(fields[1:_SUBJECT_END])
+    text = _ENCODER.writerow(fields[1:_SUBJECT_END])[:-1] + ","
     return (text, fields[:_SUBJECT_END]) if line.startswith(text, line.find(",") + 1) else None
 
 
