@@ -74,12 +74,12 @@ class PositionedWriter:
     def write(self, data) -> None:
         view = memoryview(data).cast("B")
         if self.head < 0:  # no direct writes for this stream
-            _pwrite_all(self.fd, view, self.position)
+            pwrite_all(self.fd, view, self.position)
             self.position += len(view)
             return
         if self.head:
             head = view[:self.head]
-            _pwrite_all(self.fd, head, self.position)
+            pwrite_all(self.fd, head, self.position)
             self.position += len(head)
             self.head -= len(head)
             view = view[len(head):]
@@ -94,8 +94,7 @@ class PositionedWriter:
                 self._send(BUFFER_BYTES)
                 if _disk_too_slow():
                     self._stop_direct()
-                    _pwrite_all(self.fd, view, self.position)
-                    self.position += len(view)
+                    self.write(view)  # the usual way now
                     return
 
     def _send(self, length: int) -> None:
@@ -145,7 +144,7 @@ class PositionedWriter:
                     _give_back(self.buffer)
                     self.buffer, self.fill = None, 0
                 if tail:
-                    _pwrite_all(self.fd, tail, self.position)
+                    pwrite_all(self.fd, tail, self.position)
                     self.position += len(tail)
         finally:
             try:
@@ -207,10 +206,11 @@ def _write_block(fd: int, direct_fd: int | None, buffer: mmap.mmap, length: int,
         DIRECT_BYTES[0] += written
         if written % ALIGN:
             break  # a short write off a boundary: the rest cannot go direct
-    _pwrite_all(fd, view, position)
+    pwrite_all(fd, view, position)
 
 
-def _pwrite_all(fd: int, data, position: int) -> None:
+def pwrite_all(fd: int, data, position: int) -> None:
+    """All of ``data`` into ``fd`` at ``position`` (``os.pwrite`` may take less at a time)."""
     view = memoryview(data)
     while view:
         written = os.pwrite(fd, view, position)

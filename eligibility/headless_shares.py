@@ -23,7 +23,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .direct_output import PositionedWriter
+from .direct_output import PositionedWriter, pwrite_all
 
 # Bytes a share keeps in memory while its start is unknown; the rest waits in a temporary file.
 MEMORY_LIMIT = 64 * 1024 * 1024
@@ -150,14 +150,6 @@ class ShareWriter(io.RawIOBase):
         return None
 
 
-def _pwrite_all(fd: int, data: bytes, position: int) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.pwrite(fd, view, position)
-        view = view[written:]
-        position += written
-
-
 def _copy_into(path: str, fd: int, position: int) -> int:
     """Copy a whole file into ``fd`` at ``position``, in the kernel where it can; returns the size."""
     copied = 0
@@ -173,6 +165,6 @@ def _copy_into(path: str, fd: int, position: int) -> int:
             pass  # another file system, or an old kernel: copy below from where it stopped
         source.seek(copied)
         while block := source.read(1 << 20):
-            _pwrite_all(fd, block, position + copied)
+            pwrite_all(fd, block, position + copied)
             copied += len(block)
     return copied
