@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from intake.doj.collector import PERSONS_PER_PASS, collect_per_chunk
-from intake.doj.group import Chunk, SubjectIndex, merge_indexes, plan_chunks, scan_subjects
+from intake.doj.group import Chunk, SubjectIndex, number_chunks, plan_chunks, scan_subjects
 from intake.doj.results import JOINED_FILES, ResultsPass, write_joined_rows, write_summary
 
 from .engine.output import person_summary_row
@@ -56,7 +56,6 @@ class _Job:
     person_summary: bool
     export: Path | None
     work: Path
-    starts: tuple[int, ...]
     # The results files and the contract rows, written in place by each chunk (None: the chunk
     # writes files of its own, appended by the parent).
     joined: list[SharedOutput] | None
@@ -78,12 +77,12 @@ def _scan(chunk: Chunk) -> SubjectIndex:
     return scan_subjects(_JOB.path, chunk=chunk)
 
 
-def _evaluate(chunk: Chunk, index: SubjectIndex):
+def _evaluate(chunk: Chunk, index: SubjectIndex, starts: tuple[int, ...]):
     with collect_per_chunk():  # gc.collect() every PERSONS_PER_PASS persons below
-        return _evaluate_chunk(_JOB, chunk, index)
+        return _evaluate_chunk(_JOB, chunk, index, starts)
 
 
-def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
+def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex, starts: tuple[int, ...]):
     from .headless import CONTRACT_KEYS, SUMMARY_KEYS, RowWriter
 
     joined_files, joined_raw = None, []
@@ -120,7 +119,7 @@ def _evaluate_chunk(job: _Job, chunk: Chunk, index: SubjectIndex):
         # Two rounds (split subjects): keep this chunk's columns for the second; send the parent
         # the columns of lines that belong to other chunks.
         by_line = run.by_line
-        for line in [line for line in by_line if _owner(line, job.starts) != chunk.number]:
+        for line in [line for line in by_line if _owner(line, starts) != chunk.number]:
             foreign[line] = by_line.pop(line)
         with open(job.work / f"columns-{chunk.number}", "wb") as columns_file:
             pickle.dump(by_line, columns_file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -152,11 +151,16 @@ def _joined_writers(job: _Job, chunk: Chunk):
 def plan(path: Path, workers: int) -> list[Chunk]:
     """The chunks, the first ``workers - 1`` of them smaller (1/N, 2/N... of the others): the
     processes then finish their chunks at staggered times, so a chunk's start in the outputs is
-    known about halfway through it, not at its end (see :mod:`.headless_shares`)."""
+    known about halfway through it, not at its end (see :mod:`.headless_shares`). The last
+    ``workers - 1`` get smaller in turn, so that the processes also finish the file together
+    rather than one waiting for the other's last chunk. Their lines are numbered from their scans
+    (:func:`number_chunks`)."""
     size = path.stat().st_size
     wanted = max(workers, min(workers * CHUNKS_PER_WORKER, size // MIN_CHUNK_BYTES))
-    sizes = [(number + 1) / workers if number < workers - 1 else 1.0 for number in range(wanted)]
-    return plan_chunks(path, wanted, sizes=sizes)
+    ramp = [(number + 1) / workers for number in range(workers - 1)]
+    middle = wanted - 2 * len(ramp)
+    sizes = [*ramp, *[1.0] * middle, *reversed(ramp)] if middle > 0 else [*ramp, *[1.0] * (wanted - len(ramp))]
+    return plan_chunks(path, wanted, sizes=sizes, number_lines=False)
 
 
 def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, person_summary: bool,
@@ -175,8 +179,7 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
     out_fd = _positional(out)
     if out_fd is not None and fmt == "jsonl":  # a CSV has one header, written by whichever chunk has rows first
         rows_shared = SharedOutput(out_fd, os.lseek(out_fd, 0, os.SEEK_CUR), len(chunks), work)
-    _JOB = _Job(path, policy, as_of, fmt, person_summary, export_dir, work,
-                tuple(chunk.first_line for chunk in chunks), joined_shared, rows_shared)
+    _JOB = _Job(path, policy, as_of, fmt, person_summary, export_dir, work, joined_shared, rows_shared)
     rows_out = _Appender(out, skip_header=fmt == "csv")
     summary = ImpactSummary(as_of=as_of.isoformat(), county=policy.county)
     tallies = {"rows_read": 0, "rows_rejected": 0, "persons": 0, "file_problem": None}
@@ -184,17 +187,18 @@ def evaluate_doj_parallel(path: Path, policy, as_of, *, fmt: str, out: TextIO, p
     try:
         # Split subjects are a property of the whole file: every chunk is indexed before any is
         # evaluated.
-        index = merge_indexes(list(pool.map(_scan, chunks)))
+        chunks, index = number_chunks(chunks, list(pool.map(_scan, chunks)))
+        starts = tuple(chunk.first_line for chunk in chunks)
         two_rounds = export_dir is not None and bool(index.split)
         routed: list[dict[int, list[str]]] = [{} for _ in chunks]
         for chunk, (part_summary, part_tallies, foreign, (joined_left, rows_left)) in zip(
-                chunks, pool.map(_evaluate, chunks, [index] * len(chunks)), strict=True):
+                chunks, pool.map(_evaluate, chunks, [index] * len(chunks), [starts] * len(chunks)), strict=True):
             summary.merge(part_summary)
             for key in ("rows_read", "rows_rejected", "persons"):
                 tallies[key] += part_tallies[key]
             tallies["file_problem"] = tallies["file_problem"] or part_tallies["file_problem"]
             for line, columns in foreign.items():
-                routed[_owner(line, _JOB.starts)].setdefault(line, []).extend(columns)
+                routed[_owner(line, starts)].setdefault(line, []).extend(columns)
             # Chunks come back in file order: whatever of this chunk's shares is not in place yet
             # can go there now.
             for shared, left in zip(joined_shared or [], joined_left, strict=False):

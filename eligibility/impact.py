@@ -114,7 +114,10 @@ class ImpactSummary:
             "non_felony_convictions": self.non_felony_convictions,
             "people_with_felony_before_relief": self.people_with_felony_before,
             "convictions_in_county": self.convictions_in_county,
-            "convictions_in_county_by_code_section": dict(self.convictions_in_county_by_section.most_common()),
+            # Most first; equal counts by section, so that the file does not depend on the order the
+            # persons were met in (one process or the merged parts of several).
+            "convictions_in_county_by_code_section": dict(sorted(
+                self.convictions_in_county_by_section.items(), key=lambda item: (-item[1], item[0]))),
             "after_relief": {
                 name: {
                     "people_with_no_felony": tally.no_felony,

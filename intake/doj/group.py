@@ -27,7 +27,9 @@ just their byte ranges, so every subject is yielded exactly once and complete, i
 
 from __future__ import annotations
 
+import bisect
 import csv
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -178,6 +180,8 @@ class SubjectIndex:
     split: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     # Every run of every subject, kept only by a scan of one chunk, for :func:`merge_indexes`.
     runs: dict[bytes, list[tuple[int, int, int]]] | None = field(default=None, repr=False)
+    # The newlines in a scanned chunk's byte range (its lines, but for a last line without one).
+    newlines: int = 0
 
 
 class _SourceRefDraft:
@@ -317,6 +321,11 @@ def scan_subjects(path: str | os.PathLike[str], *, chunk: Chunk | None = None) -
                 current, run_start, run_line = subject, start, first_line
         if current is not None:
             _close_run(runs, split, current, (run_start, offset, run_line))
+        if chunk is not None:
+            # Every line read ended in a newline but perhaps the file's last; a record that ran on
+            # past the chunk's end (a stray quote) would have counted lines of the next chunk.
+            index.newlines = line - chunk.first_line + 1 if offset == end else \
+                _count_newlines(handle, chunk.start, end)
     index.subjects = len(runs)
     index.lines = line
     index.split = {_as_text(subject): ranges for subject, ranges in split.items()}
@@ -341,8 +350,31 @@ def merge_indexes(parts: list[SubjectIndex]) -> SubjectIndex:
                 known.extend(runs[1:])
             else:
                 known.extend(runs)
-    split = {_as_text(subject): runs for subject, runs in every.items() if len(runs) > 1}
+    # In the order a scan of the whole file finds them, which is the order they are rebuilt and
+    # written in: by the end of their second run.
+    split = {_as_text(subject): runs for subject, runs in
+             sorted(((subject, runs) for subject, runs in every.items() if len(runs) > 1),
+                    key=lambda item: item[1][1][1])}
     return SubjectIndex(subjects=len(every), lines=lines, split=split)
+
+
+def number_chunks(chunks: list[Chunk], parts: list[SubjectIndex]) -> tuple[list[Chunk], SubjectIndex]:
+    """The chunks of ``plan_chunks(..., number_lines=False)`` with their true first lines, and the
+    file's index, from the chunks' scans (given in file order), each of which numbered its lines
+    from 1: the scans count the lines, so the planner need not read the whole file first."""
+    numbered, firsts = [], []
+    line = 1
+    for chunk, part in zip(chunks, parts, strict=True):
+        numbered.append(dataclasses.replace(chunk, first_line=line))
+        firsts.append(line)
+        line += part.newlines
+    index = merge_indexes(parts)
+    index.lines = firsts[-1] - 1 + parts[-1].lines if parts else 0
+    starts = [chunk.start for chunk in chunks]
+    for runs in index.split.values():  # a run's line counts from the start of the chunk it starts in
+        runs[:] = [(start, end, line + firsts[bisect.bisect_right(starts, start) - 1] - 1)
+                   for start, end, line in runs]
+    return numbered, index
 
 
 def _close_run(runs, split, subject: bytes, run: tuple[int, int, int]) -> None:
@@ -586,9 +618,12 @@ class Chunk:
     width: int  # the layout found at the start of the file (94 or 95)
 
 
-def plan_chunks(path: str | os.PathLike[str], parts: int, *, sizes: list[float] | None = None) -> list[Chunk]:
+def plan_chunks(path: str | os.PathLike[str], parts: int, *, sizes: list[float] | None = None,
+                number_lines: bool = True) -> list[Chunk]:
     """Cut the file into about ``parts`` byte ranges, each starting where a subject starts;
-    ``sizes`` (one weight per part) makes them unequal, equal by default.
+    ``sizes`` (one weight per part) makes them unequal, equal by default. With ``number_lines``
+    false, every chunk's lines are numbered from 1 until :func:`number_chunks` numbers them from
+    their scans, and the file is not read through here.
 
     For multiprocessing: build the :class:`SubjectIndex` once (``scan_subjects(path)``, or in
     parallel with ``merge_indexes([scan_subjects(path, chunk=c) for c in chunks])``), then each
@@ -615,7 +650,8 @@ def plan_chunks(path: str | os.PathLike[str], parts: int, *, sizes: list[float] 
         previous = 0
         handle.seek(0)
         for number, (start, end) in enumerate(zip(cuts, [*cuts[1:], size])):
-            line += _count_newlines(handle, previous, start)
+            if number_lines:
+                line += _count_newlines(handle, previous, start)
             previous = start
             chunks.append(Chunk(number, start, end, line, width))
     return chunks

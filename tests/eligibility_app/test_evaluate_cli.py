@@ -69,14 +69,15 @@ def test_as_of_is_required_and_checked():
         call_command("evaluate", f"{SAMPLES}/no_headers.csv", "--as-of", "15/01/2026")
 
 
-@pytest.mark.parametrize("split_subject", [False, True], ids=["contiguous", "split-subject"])
+@pytest.mark.parametrize("split_subject", [False, True], ids=["contiguous", "split-subjects"])
 def test_two_processes_write_exactly_what_one_writes_chunk_by_chunk(tmp_path, monkeypatch, capsys, split_subject):
     source = tmp_path / "county.csv"
     generate_doj_file(source, rows=3000, seed=11)
     if split_subject:
         lines = source.read_text().splitlines(keepends=True)
-        # Move two rows of an early subject to the end: its rows are now split across the file.
-        source.write_text("".join(lines[:5] + lines[7:] + lines[5:7]))
+        # Move two rows of an early subject and then two of a later one to the end: their rows are
+        # now split across the file, and they are written last, in the order their second runs end.
+        source.write_text("".join(lines[:5] + lines[7:1500] + lines[1502:] + lines[1500:1502] + lines[5:7]))
     monkeypatch.setattr(headless, "PARALLEL_MIN_BYTES", 0)
     # Many small chunks, as a county's file has: shares are appended while later chunks run.
     monkeypatch.setattr(headless_parallel, "MIN_CHUNK_BYTES", 16 * 1024)

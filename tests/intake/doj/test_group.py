@@ -200,6 +200,41 @@ def test_chunks_for_parallel_workers_add_up_to_one_pass(tmp_path):
     assert whole.noncontiguous_subjects == 1
 
 
+def test_chunks_numbered_from_their_scans_are_the_chunks_a_count_of_the_whole_file_gives(tmp_path):
+    from intake.doj.generator import generate_doj_file
+    from intake.doj.group import number_chunks, plan_chunks
+
+    path = tmp_path / "g.csv"
+    generate_doj_file(path, 6000, seed=11, irregular_rate=0.01)
+    lines = path.read_bytes().splitlines(keepends=True)
+    # Two split subjects, the later one's rows moved to the end first; no newline at the very end.
+    moved = lines[1500:1502] + lines[5:7]
+    path.write_bytes(b"".join(lines[:5] + lines[7:1500] + lines[1502:] + moved).rstrip(b"\n"))
+    whole = scan_subjects(path)
+    provisional = plan_chunks(path, 7, number_lines=False)
+    assert len(provisional) == 7 and {chunk.first_line for chunk in provisional} == {1}
+    chunks, index = number_chunks(provisional, [scan_subjects(path, chunk=chunk) for chunk in provisional])
+    assert chunks == plan_chunks(path, 7)
+    # The same subjects, runs and line numbers, in the order one pass over the file finds them.
+    assert list(index.split.items()) == list(whole.split.items()) and len(whole.split) == 2
+    assert (index.lines, index.subjects) == (whole.lines, whole.subjects)
+
+
+def test_a_chunk_whose_last_record_runs_on_into_the_next_still_counts_its_own_lines(tmp_path):
+    from intake.doj.group import Chunk, number_chunks, plan_chunks
+
+    opening = line(SUBJECT_ID="A", CNT_ORDER="001002009000").replace("DOE,JANE Q", 'DOE,"JANE')
+    closing = line(SUBJECT_ID="B").replace("DOE,JANE Q", 'DOE,JANE" Q')
+    path = write(tmp_path / "f.csv", [line(SUBJECT_ID="A"), opening, closing, line(SUBJECT_ID="B"),
+                                      line(SUBJECT_ID="C")])
+    data = path.read_bytes()
+    cut = data.index(closing.encode())  # the scan of the first chunk reads on past its end
+    width = plan_chunks(path, 1)[0].width
+    provisional = [Chunk(0, 0, cut, 1, width), Chunk(1, cut, len(data), 1, width)]
+    chunks, _ = number_chunks(provisional, [scan_subjects(path, chunk=chunk) for chunk in provisional])
+    assert [chunk.first_line for chunk in chunks] == [1, data[:cut].count(b"\n") + 1]
+
+
 def test_index_pass_follows_the_readers_rule_for_a_stray_quote(tmp_path):
     stray = line(SUBJECT_ID="A", CNT_ORDER="001002009000").replace("DOE,JANE Q", 'DOE,"JANE')
     rows = [line(SUBJECT_ID="A"), stray] + [
