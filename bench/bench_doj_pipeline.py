@@ -44,14 +44,27 @@ def generated(rows: int, seed: int) -> Path:
 def headless(path: Path, rows: int) -> None:
     export = OUT / "headless-export"
     shutil.rmtree(export, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([PY, "manage.py", "evaluate", str(path), "--as-of", "2026-01-15", "--county", "San Joaquin",
                     "-o", str(OUT / "headless.jsonl"), "--export-dir", str(export)], cwd=ROOT, check=True,
                    env={**os.environ, "DATABASE_URL": "sqlite:////tmp/unused.sqlite3"}, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
-    rss = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(f"headless evaluate + results export: {wall:.1f} s, {rows / wall:,.0f} rows/s, peak RSS {rss / 1024:.0f} MB")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = max(before.ru_maxrss, after.ru_maxrss)
+    print(f"headless evaluate + results export: {wall:.1f} s, {rows / wall:,.0f} rows/s, peak RSS {rss / 1024:.0f} MB; "
+          f"CPU {after.ru_utime - before.ru_utime:.1f} s user + {after.ru_stime - before.ru_stime:.1f} s system")
+
+
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop, best of three: machines of one kind differ by a third in
+    CPU speed, and the figures above scale with it (0.87 s on the machine of the 2026-11-24 note)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(number * number for number in range(20_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _proc_hwm(pid: int) -> int:
@@ -170,7 +183,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip", nargs="*", default=[], choices=["headless", "postgres", "sqlite"])
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()}")
+    print(f"load average before: {os.getloadavg()}; reference loop {machine_speed():.2f} s (see machine_speed)")
     path = generated(args.rows, args.seed)
     if "headless" not in args.skip:
         headless(path, args.rows)
