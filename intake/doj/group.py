@@ -629,8 +629,8 @@ def plan_chunks(path: str | os.PathLike[str], parts: int, *, sizes: list[float] 
     parallel with ``merge_indexes([scan_subjects(path, chunk=c) for c in chunks])``), then each
     worker runs ``iter_persons(path, chunk=c, index=index)`` and the parent adds the workers'
     :class:`FileStats` with :meth:`FileStats.merge` (``bench/bench_doj_read.py`` does this).
-    A cut is only placed between two lines that both parse as whole rows of the layout and name
-    different subjects, so a quoted newline is never cut through.
+    A cut is only placed between two lines that both parse as whole rows of the layout, hold an
+    even number of quotes and name different subjects, so a quoted newline is never cut through.
     """
     size = os.path.getsize(path)
     probe = DojReader(path)
@@ -681,7 +681,9 @@ def _next_subject_start(handle, offset: int, width: int, size: int) -> int | Non
         if not raw:
             return None
         fields = next(csv.reader([raw.decode("utf-8", "replace").rstrip("\r\n")]), [])
-        subject = fields[SUBJECT_ID].strip() if len(fields) == width else None
+        # A line with an odd number of quotes may open a record that the reader continues on the
+        # next line (see DojReader): no cut next to it, or the chunks would not read as one pass.
+        subject = fields[SUBJECT_ID].strip() if len(fields) == width and not raw.count(b'"') & 1 else None
         if subject and previous_subject and subject != previous_subject:
             return position
         previous_subject = subject

@@ -235,6 +235,37 @@ def test_a_chunk_whose_last_record_runs_on_into_the_next_still_counts_its_own_li
     assert [chunk.first_line for chunk in chunks] == [1, data[:cut].count(b"\n") + 1]
 
 
+def test_no_chunk_starts_where_the_reader_would_still_be_reading_a_record(tmp_path):
+    from intake.doj.group import plan_chunks
+
+    # Subject 20's last row holds a stray quote, and so does subject 21's first: read as one pass,
+    # the reader takes the two lines as one record (and rejects it).
+    rows = []
+    for subject in range(1, 41):
+        for count in range(1, 4):
+            row = line(SUBJECT_ID=str(1000 + subject), CNT_ORDER=f"00100200{count}000")
+            if (subject, count) in ((20, 3), (21, 1)):
+                row = row.replace("DOE,JANE Q", "DOE,JANE 5'10\" Q")
+            rows.append(row)
+    path = write(tmp_path / "f.csv", rows)
+    whole = FileStats("f.csv")
+    expected = sorted((item.subject_id, item.rows) for item in iter_persons(path, stats=whole))
+    assert [error.line_number for error in whole.errors] == [60] and whole.rows_read == 119
+    data = path.read_bytes()
+    between = data.index(rows[60].encode())
+    for aim in range(between - 3000, between + 1000, 50):
+        chunks = plan_chunks(path, 2, sizes=[aim / len(data), 1 - aim / len(data)])
+        assert between not in [chunk.start for chunk in chunks]
+        merged, found = FileStats("f.csv"), []
+        index = scan_subjects(path)
+        for chunk in chunks:
+            part = FileStats("f.csv")
+            found += [(item.subject_id, item.rows) for item in iter_persons(path, stats=part, index=index, chunk=chunk)]
+            merged.merge(part)
+        assert sorted(found) == expected
+        assert (merged.rows_read, [error.line_number for error in merged.errors]) == (119, [60])
+
+
 def test_index_pass_follows_the_readers_rule_for_a_stray_quote(tmp_path):
     stray = line(SUBJECT_ID="A", CNT_ORDER="001002009000").replace("DOE,JANE Q", 'DOE,"JANE')
     rows = [line(SUBJECT_ID="A"), stray] + [
