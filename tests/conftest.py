@@ -14,6 +14,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 requires_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: no Redis broker to test against")
 
 
+def pytest_configure(config):
+    # Django's advice for test suites: the production hasher spends about 0.2 s on each password,
+    # and every test that seeds the demo office sets four. The others still check older hashes.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager_unless_real_worker(request):
     """Unit tests run tasks inline (still JSON-serialised); tests using `celery_worker` get a real one."""
