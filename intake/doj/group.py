@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import bisect
 import csv
-import dataclasses
 import datetime as dt
 import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eligibility.engine.code_section import CodeSection
 from eligibility.engine.record import (
@@ -365,7 +364,7 @@ def number_chunks(chunks: list[Chunk], parts: list[SubjectIndex]) -> tuple[list[
     numbered, firsts = [], []
     line = 1
     for chunk, part in zip(chunks, parts, strict=True):
-        numbered.append(dataclasses.replace(chunk, first_line=line))
+        numbered.append(replace(chunk, first_line=line))
         firsts.append(line)
         line += part.newlines
     index = merge_indexes(parts)
